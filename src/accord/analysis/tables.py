@@ -1,0 +1,374 @@
+"""Numeric tables compiled from a scenario: the hot path of every analysis.
+
+A package (complete plan) is a vector of option positions, one per issue; a batch of
+packages is an ``int`` array of shape ``(m, n_issues)``. Utilities are gathers and sums
+over a per-option table. Every uncertain number of the scenario is an entry of a
+parameter vector ``theta``; :func:`build_tables` turns ``S`` parameter vectors into ``S``
+sets of tables at once, so robustness analysis samples without Python loops.
+
+Normalisation (see :mod:`accord.model.preferences`):
+
+* weights form: ``u = sum_i w_i / sum(w) * v_io + terms`` (``low = 0``, ``span = 1``);
+* scores form: ``u = (points - low) / span`` with ``low``/``span`` from the least and most
+  points any package could score, or ``low = 0, span = scale`` when a scale is given.
+
+Commitments replace an option's value by ``c * v + (1 - c) * broken``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.model import Form, LinkKind, Param, Scenario
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """Where an uncertain number sits: ``label`` names it for reports."""
+
+    label: str
+    party: str
+    param: Param
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How options are laid out in flat arrays."""
+
+    sizes: IntArray
+    offsets: IntArray
+    issue_of: IntArray
+
+    @property
+    def n_issues(self) -> int:
+        """Number of issues."""
+        return int(self.sizes.shape[0])
+
+    @property
+    def n_options(self) -> int:
+        """Total number of options over all issues."""
+        return int(self.sizes.sum())
+
+    def flat(self, packages: IntArray) -> IntArray:
+        """Flat option indices of a batch of packages, shape ``(m, n_issues)``."""
+        return packages + self.offsets
+
+
+@dataclass(frozen=True)
+class TermArrays:
+    """An interaction term in array form."""
+
+    party: int
+    issues: IntArray
+    masks: tuple[BoolArray, ...]
+    # one-hot membership over all flat options (True where allowed, for constrained issues)
+    flat_mask: BoolArray
+
+    def holds(self, packages: IntArray) -> BoolArray:
+        """Whether the term pays, for each package of a batch."""
+        ok = np.ones(packages.shape[0], dtype=bool)
+        for issue, mask in zip(self.issues, self.masks, strict=True):
+            ok &= mask[packages[:, issue]]
+        return ok
+
+
+@dataclass(frozen=True)
+class LinkArrays:
+    """A linkage in array form."""
+
+    excludes: bool
+    issue_a: int
+    mask_a: BoolArray
+    issue_b: int
+    mask_b: BoolArray
+
+    def violated(self, packages: IntArray) -> BoolArray:
+        """Whether each package of a batch breaks the linkage."""
+        a = self.mask_a[packages[:, self.issue_a]]
+        b = self.mask_b[packages[:, self.issue_b]]
+        return a & b if self.excludes else a & ~b
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Utility tables for ``S`` parameter draws (``S = 1`` for the nominal scenario).
+
+    Attributes:
+        layout: option layout.
+        util: ``(S, n_options, P)`` normalised contribution of each option.
+        base: ``(S, P)`` constant added to every package.
+        term_values: ``(S, T)`` normalised value of each interaction term.
+        terms: the terms' conditions (shared by all draws).
+        reservation: ``(S, P)`` normalised reservation utility.
+        low, span: ``(S, P)`` raw = low + utility * span (for display in raw units).
+        clip: ``(P,)`` whether a party's utility is clipped into ``[0, 1]``.
+        red: ``(n_options, P)`` red-line options.
+        links: the linkages.
+    """
+
+    layout: Layout
+    util: FloatArray
+    base: FloatArray
+    term_values: FloatArray
+    terms: tuple[TermArrays, ...]
+    reservation: FloatArray
+    low: FloatArray
+    span: FloatArray
+    clip: BoolArray
+    red: BoolArray
+    links: tuple[LinkArrays, ...]
+
+    @property
+    def n_parties(self) -> int:
+        """Number of parties."""
+        return int(self.util.shape[2])
+
+    @property
+    def n_draws(self) -> int:
+        """Number of parameter draws."""
+        return int(self.util.shape[0])
+
+    def utilities(self, packages: IntArray, draw: int = 0) -> FloatArray:
+        """Normalised utilities ``(m, P)`` of a batch of packages under one draw."""
+        packages = np.asarray(packages, dtype=np.int64)
+        if packages.ndim != 2 or packages.shape[1] != self.layout.n_issues:
+            raise ValueError(
+                f"packages must have shape (m, {self.layout.n_issues}), got {packages.shape}"
+            )
+        util = self.util[draw]
+        offsets = self.layout.offsets
+        out = np.empty((packages.shape[0], self.n_parties))
+        out[:] = self.base[draw]
+        for i in range(self.layout.n_issues):
+            out += util[packages[:, i] + offsets[i]]
+        values = self.term_values[draw]
+        for t, term in enumerate(self.terms):
+            out[:, term.party] += values[t] * term.holds(packages)
+        if self.clip.any():
+            out[:, self.clip] = np.clip(out[:, self.clip], 0.0, 1.0)
+        return out
+
+    def red_lines_hit(self, packages: IntArray) -> BoolArray:
+        """``(m, P)``: whether each package crosses each party's red line."""
+        flat = self.layout.flat(np.asarray(packages, dtype=np.int64))
+        return np.asarray(self.red[flat].any(axis=1))
+
+    def violations(self, packages: IntArray) -> BoolArray:
+        """``(m, L)``: whether each package breaks each linkage."""
+        packages = np.asarray(packages, dtype=np.int64)
+        out = np.zeros((packages.shape[0], len(self.links)), dtype=bool)
+        for k, link in enumerate(self.links):
+            out[:, k] = link.violated(packages)
+        return out
+
+    def admissible(self, packages: IntArray) -> BoolArray:
+        """``(m,)``: breaks no linkage and crosses no red line."""
+        ok = ~self.red_lines_hit(packages).any(axis=1)
+        if self.links:
+            ok &= ~self.violations(packages).any(axis=1)
+        return ok
+
+    def nominal(self) -> Tables:
+        """The first draw alone."""
+        return self.draw(0)
+
+    def draw(self, s: int) -> Tables:
+        """Tables of one draw."""
+        sl = slice(s, s + 1)
+        return Tables(
+            self.layout, self.util[sl], self.base[sl], self.term_values[sl], self.terms,
+            self.reservation[sl], self.low[sl], self.span[sl], self.clip, self.red, self.links,
+        )
+
+
+def layout_of(scenario: Scenario) -> Layout:
+    """Flat option layout of a scenario."""
+    sizes = np.array([i.size for i in scenario.issues], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    issue_of = np.repeat(np.arange(sizes.shape[0]), sizes).astype(np.int64)
+    return Layout(sizes, offsets, issue_of)
+
+
+class ParameterSpace:
+    """Every number in a scenario's preferences as one vector ``theta``.
+
+    ``refs[k]`` says what ``theta[k]`` is; :attr:`nominal` holds the scenario's values.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.layout = layout_of(scenario)
+        self.refs: list[ParamRef] = []
+        n_opt = self.layout.n_options
+        n_issues = self.layout.n_issues
+        self._plans: list[dict[str, object]] = []
+        for party in scenario.parties:
+            prefs = scenario.preferences[party.id]
+            plan: dict[str, object] = {"form": prefs.form, "saturate": prefs.saturate}
+            weights = np.full(n_issues, -1, dtype=np.int64)
+            for issue_id, param in prefs.weights.items():
+                weights[scenario.issue_index(issue_id)] = self._add(
+                    f"{party.id} weight {issue_id}", party.id, param)
+            values = np.full(n_opt, -1, dtype=np.int64)
+            for issue_id, options in prefs.values.items():
+                issue = scenario.issue(issue_id)
+                base = int(self.layout.offsets[scenario.issue_index(issue_id)])
+                for option_id, param in options.items():
+                    values[base + issue.index(option_id)] = self._add(
+                        f"{party.id} value {issue_id}={option_id}", party.id, param)
+            commits = []
+            for c in prefs.commitments:
+                flat = int(self.layout.offsets[scenario.issue_index(c.issue)]) + \
+                    scenario.issue(c.issue).index(c.option)
+                commits.append((
+                    flat,
+                    self._add(f"{party.id} credibility of {c.promisor} on {c.issue}={c.option}",
+                              party.id, c.credibility),
+                    self._add(f"{party.id} value if broken {c.issue}={c.option}",
+                              party.id, c.value_if_broken),
+                ))
+            plan["weights"] = weights
+            plan["values"] = values
+            plan["commitments"] = commits
+            plan["reservation"] = self._add(f"{party.id} reservation", party.id,
+                                            prefs.reservation)
+            plan["scale"] = (self._add(f"{party.id} scale", party.id, prefs.scale)
+                             if prefs.scale is not None else -1)
+            plan["terms"] = [
+                self._add(f"{party.id} interaction {k + 1}", party.id, t.value)
+                for k, t in enumerate(prefs.terms)
+            ]
+            self._plans.append(plan)
+        self.nominal = np.array([r.param.value for r in self.refs], dtype=np.float64)
+        self.terms = self._term_arrays()
+        self.links = self._link_arrays()
+        self.red = self._red_lines()
+
+    def _add(self, label: str, party: str, param: Param) -> int:
+        self.refs.append(ParamRef(label, party, param))
+        return len(self.refs) - 1
+
+    @property
+    def uncertain(self) -> list[int]:
+        """Indices of the parameters that carry a distribution."""
+        return [k for k, r in enumerate(self.refs) if r.param.uncertain]
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        """``(n, K)`` parameter draws; certain parameters keep their value."""
+        theta = np.tile(self.nominal, (n, 1))
+        for k in self.uncertain:
+            dist = self.refs[k].param.dist
+            assert dist is not None
+            theta[:, k] = dist.sample(rng, n)
+        return theta
+
+    def _term_arrays(self) -> tuple[TermArrays, ...]:
+        out = []
+        for p, party in enumerate(self.scenario.parties):
+            for term in self.scenario.preferences[party.id].terms:
+                issues = []
+                masks = []
+                flat_mask = np.zeros(self.layout.n_options, dtype=bool)
+                for sel in term.conditions:
+                    issue = self.scenario.issue(sel.issue)
+                    mask = np.zeros(issue.size, dtype=bool)
+                    for option in sel.options:
+                        mask[issue.index(option)] = True
+                    i = self.scenario.issue_index(sel.issue)
+                    issues.append(i)
+                    masks.append(mask)
+                    flat_mask[self.layout.offsets[i]:self.layout.offsets[i] + issue.size] = mask
+                out.append(TermArrays(p, np.array(issues, dtype=np.int64), tuple(masks),
+                                      flat_mask))
+        return tuple(out)
+
+    def _link_arrays(self) -> tuple[LinkArrays, ...]:
+        out = []
+        for c in self.scenario.constraints:
+            masks = []
+            for sel in (c.if_, c.then):
+                issue = self.scenario.issue(sel.issue)
+                mask = np.zeros(issue.size, dtype=bool)
+                for option in sel.options:
+                    mask[issue.index(option)] = True
+                masks.append(mask)
+            out.append(LinkArrays(
+                c.kind is LinkKind.EXCLUDES,
+                self.scenario.issue_index(c.if_.issue), masks[0],
+                self.scenario.issue_index(c.then.issue), masks[1],
+            ))
+        return tuple(out)
+
+    def _red_lines(self) -> BoolArray:
+        red = np.zeros((self.layout.n_options, len(self.scenario.parties)), dtype=bool)
+        for p, party in enumerate(self.scenario.parties):
+            for issue_id, option_id in self.scenario.preferences[party.id].red_lines:
+                i = self.scenario.issue_index(issue_id)
+                red[self.layout.offsets[i] + self.scenario.issue(issue_id).index(option_id), p] = True
+        return red
+
+    def build(self, theta: FloatArray | None = None) -> Tables:
+        """Tables for parameter draws ``theta`` of shape ``(S, K)`` (default: nominal)."""
+        if theta is None:
+            theta = self.nominal[None, :]
+        theta = np.atleast_2d(np.asarray(theta, dtype=np.float64))
+        s_count = theta.shape[0]
+        lay = self.layout
+        n_parties = len(self._plans)
+        util = np.zeros((s_count, lay.n_options, n_parties))
+        base = np.zeros((s_count, n_parties))
+        reservation = np.zeros((s_count, n_parties))
+        low = np.zeros((s_count, n_parties))
+        span = np.ones((s_count, n_parties))
+        term_values = np.zeros((s_count, len(self.terms)))
+        clip = np.zeros(n_parties, dtype=bool)
+        padded = np.concatenate([theta, np.zeros((s_count, 1))], axis=1)  # index -1 -> 0
+        t0 = 0
+        for p, plan in enumerate(self._plans):
+            values = padded[:, plan["values"]]  # type: ignore[index]
+            for flat, c_idx, b_idx in plan["commitments"]:  # type: ignore[attr-defined]
+                c = theta[:, c_idx]
+                values[:, flat] = c * values[:, flat] + (1 - c) * theta[:, b_idx]
+            t_idx = plan["terms"]
+            terms = theta[:, t_idx] if t_idx else np.zeros((s_count, 0))  # type: ignore[index]
+            res = theta[:, plan["reservation"]]  # type: ignore[index]
+            if plan["form"] is Form.WEIGHTS:
+                w = np.maximum(padded[:, plan["weights"]], 0.0)  # type: ignore[index]
+                w = w / w.sum(axis=1, keepdims=True)
+                contrib = w[:, lay.issue_of] * values
+                lo = np.zeros(s_count)
+                width = np.ones(s_count)
+            else:
+                contrib = values
+                if int(plan["scale"]) >= 0:  # type: ignore[call-overload]
+                    lo = np.zeros(s_count)
+                    width = theta[:, plan["scale"]]  # type: ignore[index]
+                else:
+                    mins = np.minimum.reduceat(values, lay.offsets, axis=1).sum(axis=1)
+                    maxs = np.maximum.reduceat(values, lay.offsets, axis=1).sum(axis=1)
+                    lo = mins + np.minimum(terms, 0).sum(axis=1)
+                    width = maxs + np.maximum(terms, 0).sum(axis=1) - lo
+                    width = np.where(width > 0, width, 1.0)
+            clip[p] = bool(plan["saturate"])
+            util[:, :, p] = contrib / width[:, None]
+            base[:, p] = -lo / width
+            reservation[:, p] = (res - lo) / width
+            low[:, p] = lo
+            span[:, p] = width
+            n_t = terms.shape[1]
+            term_values[:, t0:t0 + n_t] = terms / width[:, None]
+            t0 += n_t
+        return Tables(lay, util, base, term_values, self.terms, reservation, low, span, clip,
+                      self.red, self.links)
+
+
+def compile_scenario(scenario: Scenario) -> Tables:
+    """Nominal tables of a scenario."""
+    return ParameterSpace(scenario).build()

@@ -1,0 +1,45 @@
+"""The domain model: pure, immutable values with no I/O."""
+
+from accord.model.constraints import Constraint, LinkKind, Selector
+from accord.model.errors import (
+    AccordError,
+    FileFormatError,
+    InvalidPlanError,
+    ScenarioError,
+    UnknownIdError,
+)
+from accord.model.issue import Issue, Option
+from accord.model.party import Party
+from accord.model.plan import Plan
+from accord.model.preferences import Commitment, Form, Preferences, Term
+from accord.model.ratification import RatificationRule, RuleKind
+from accord.model.scenario import EPS, Scenario
+from accord.model.uncertainty import Distribution, DistKind, Param, fixed, uniform
+
+__all__ = [
+    "EPS",
+    "AccordError",
+    "Commitment",
+    "Constraint",
+    "DistKind",
+    "Distribution",
+    "FileFormatError",
+    "Form",
+    "InvalidPlanError",
+    "Issue",
+    "LinkKind",
+    "Option",
+    "Param",
+    "Party",
+    "Plan",
+    "Preferences",
+    "RatificationRule",
+    "RuleKind",
+    "Scenario",
+    "ScenarioError",
+    "Selector",
+    "Term",
+    "UnknownIdError",
+    "fixed",
+    "uniform",
+]
