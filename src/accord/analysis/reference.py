@@ -61,7 +61,7 @@ def utility(scenario: Scenario, party: str, choices: Mapping[str, str]) -> float
     prefs = scenario.preferences[party]
     low, span = _bounds(scenario, prefs)
     u = (raw_score(scenario, party, choices) - low) / span
-    if prefs.saturate:
+    if prefs.clipped:
         u = min(1.0, max(0.0, u))
     return u
 

@@ -211,7 +211,7 @@ class ParameterSpace:
         self._plans: list[dict[str, object]] = []
         for party in scenario.parties:
             prefs = scenario.preferences[party.id]
-            plan: dict[str, object] = {"form": prefs.form, "saturate": prefs.saturate}
+            plan: dict[str, object] = {"form": prefs.form, "saturate": prefs.clipped}
             weights = np.full(n_issues, -1, dtype=np.int64)
             for issue_id, param in prefs.weights.items():
                 weights[scenario.issue_index(issue_id)] = self._add(

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from accord.model.errors import InvalidPlanError
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -21,6 +23,8 @@ class Plan:
         description: what the draft is, in the modeller's words.
         date: ISO date of the draft, if known.
         sources: tags of the facts it rests on.
+        no_deal: the disagreement outcome: no agreement, every party gets its
+            reservation; ``choices`` must be empty.
     """
 
     id: str
@@ -29,9 +33,12 @@ class Plan:
     description: str = ""
     date: str = ""
     sources: tuple[str, ...] = field(default=())
+    no_deal: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choices", MappingProxyType(dict(self.choices)))
+        if self.no_deal and self.choices:
+            raise InvalidPlanError(f"plan {self.id!r} is 'no deal' and cannot choose options")
 
     def __hash__(self) -> int:
         return hash((self.id, tuple(sorted(self.choices.items()))))
@@ -62,3 +69,6 @@ class Plan:
         choices[issue] = option
         return Plan(new_id or self.id, choices, self.title, self.description, self.date,
                     self.sources)
+
+    def __repr__(self) -> str:
+        return f"Plan({self.id!r}, {dict(self.choices)!r})"

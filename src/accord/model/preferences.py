@@ -4,8 +4,9 @@ Two ways to write them, both normalised to a utility in ``[0, 1]``:
 
 * ``weights`` form: a weight per point and a value in ``[0, 1]`` per option;
   ``utility = sum_i (w_i / sum(w)) * v_i(option_i) + interaction terms``. Interaction
-  terms and the reservation are in utility units. The scenario is refused if the terms
-  could push a utility outside ``[0, 1]``.
+  terms and the reservation are in utility units. When there are interaction terms the
+  utility is clipped into ``[0, 1]`` (a package cannot be better than best or worse than
+  worst); without them it lies in ``[0, 1]`` by construction.
 * ``scores`` form: raw points per option (a score sheet, as in scoreable negotiation
   games), the reservation and the interaction terms in the same points.
   ``utility = (points - low) / (high - low)`` where ``low``/``high`` are the least and
@@ -144,6 +145,11 @@ class Preferences:
             raise ScenarioError("weights apply to the weights form only", where)
         if self.scale is not None and not self.scale.value > 0:
             raise ScenarioError("scale must be > 0", f"{where}.scale")
+
+    @property
+    def clipped(self) -> bool:
+        """Whether utilities are clipped into ``[0, 1]`` (explicitly, or by terms)."""
+        return self.saturate or (self.form is Form.WEIGHTS and bool(self.terms))
 
     def rescaled(self, factor: float) -> Preferences:
         """The same preferences with every raw number multiplied by ``factor`` (> 0).

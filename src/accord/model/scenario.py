@@ -203,8 +203,6 @@ class Scenario:
                         f"points with a weight but no option values: {unvalued}",
                         f"{where}.values",
                     )
-            if prefs.form is Form.WEIGHTS and prefs.terms and not prefs.saturate:
-                self._check_weighted_bounds(prefs)
             for issue_id, option_id in prefs.red_lines:
                 self._check_selector(Selector(issue_id, frozenset({option_id})),
                                      f"{where}.red_lines")
@@ -217,24 +215,6 @@ class Scenario:
                 if c.promisor not in self.party_ids:
                     raise UnknownIdError(f"promisor {c.promisor!r} is not a party",
                                          f"{where}.commitments[{k}]")
-
-    def _check_weighted_bounds(self, prefs: Preferences) -> None:
-        total = sum(w.value for w in prefs.weights.values())
-        low = high = 0.0
-        for issue_id, weight in prefs.weights.items():
-            if weight.value == 0:
-                continue
-            vals = [prefs.values[issue_id][o.id].value for o in self.issue(issue_id).options]
-            low += weight.value / total * min(vals)
-            high += weight.value / total * max(vals)
-        low += sum(min(t.value.value, 0.0) for t in prefs.terms)
-        high += sum(max(t.value.value, 0.0) for t in prefs.terms)
-        if low < -EPS or high > 1 + EPS:
-            raise ScenarioError(
-                f"interaction terms can push utility to [{low:.3f}, {high:.3f}], outside "
-                "[0, 1]; shrink them, or write the preferences as a score sheet",
-                f"preferences.{prefs.party}.interactions",
-            )
 
     def _check_rule(self) -> None:
         rule = self.ratification

@@ -1,0 +1,185 @@
+"""Evaluate drafts: who gains what, who concedes what, who accepts, does it pass.
+
+Batch evaluation (:func:`evaluate_packages`) works on int arrays of packages and is the
+hot path; :func:`evaluate_plan` adds names, the concessions ledger and the dominance check
+for one plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.analysis.concessions import ledger
+from accord.analysis.dominance import Dominance, dominance
+from accord.analysis.enumeration import ENUMERATION_LIMIT
+from accord.analysis.ratify import blockers, ratified
+from accord.analysis.tables import Tables, compile_scenario
+from accord.model import EPS, Plan, Scenario
+
+
+@dataclass(frozen=True)
+class BatchEvaluation:
+    """Arrays for a batch of ``m`` packages and ``P`` parties."""
+
+    utilities: NDArray[np.float64]
+    margins: NDArray[np.float64]
+    red_lines_hit: NDArray[np.bool_]
+    acceptable: NDArray[np.bool_]
+    violations: NDArray[np.bool_]
+    ratified: NDArray[np.bool_]
+
+
+def evaluate_packages(
+    scenario: Scenario, tables: Tables, packages: NDArray[np.int64]
+) -> BatchEvaluation:
+    """Evaluate a batch ``(m, n_issues)`` of packages under the nominal tables.
+
+    A party accepts a package when its utility reaches its reservation (within
+    :data:`~accord.model.EPS`) and the package crosses none of its red lines. A package is
+    ratified when the acceptances satisfy the scenario's rule and it breaks no linkage.
+    """
+    packages = np.asarray(packages, dtype=np.int64)
+    u = tables.utilities(packages)
+    margins = u - tables.reservation[0]
+    red = tables.red_lines_hit(packages)
+    accept = (margins >= -EPS) & ~red
+    viol = tables.violations(packages)
+    ok = ratified(accept, scenario.ratification, scenario.party_ids) & ~viol.any(axis=1)
+    return BatchEvaluation(u, margins, red, accept, viol, ok)
+
+
+@dataclass(frozen=True)
+class PartyOutcome:
+    """One party's view of one plan."""
+
+    party: str
+    utility: float
+    raw: float
+    reservation: float
+    margin: float
+    acceptable: bool
+    red_lines_hit: tuple[str, ...]
+    concession: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (see ``docs/reference/json-output.md``)."""
+        return {
+            "party": self.party,
+            "utility": self.utility,
+            "raw": self.raw,
+            "reservation": self.reservation,
+            "margin": self.margin,
+            "acceptable": self.acceptable,
+            "red_lines_hit": list(self.red_lines_hit),
+            "concession": self.concession,
+        }
+
+
+@dataclass(frozen=True)
+class PlanEvaluation:
+    """The evaluation of one plan."""
+
+    plan: Plan
+    choices: dict[str, str]
+    parties: tuple[PartyOutcome, ...]
+    ratified: bool
+    blocking_parties: tuple[str, ...]
+    violations: tuple[str, ...]
+    dominance: Dominance
+    concessions: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def pareto_dominated(self) -> bool | None:
+        """Whether some admissible package is better for someone and worse for nobody."""
+        return self.dominance.dominated
+
+    def outcome(self, party: str) -> PartyOutcome:
+        """The outcome for ``party``."""
+        return next(o for o in self.parties if o.party == party)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (see ``docs/reference/json-output.md``)."""
+        dom = self.dominance
+        return {
+            "plan": self.plan.id,
+            "title": self.plan.name,
+            "no_deal": self.plan.no_deal,
+            "choices": self.choices,
+            "parties": {o.party: o.to_dict() for o in self.parties},
+            "ratified": self.ratified,
+            "blocking_parties": list(self.blocking_parties),
+            "violations": list(self.violations),
+            "pareto_dominated": dom.dominated,
+            "pareto": {
+                "method": dom.method,
+                "checked": dom.checked,
+                "dominated_by": dom.by and list(dom.by),
+                "gains": dom.gains and list(dom.gains),
+            },
+            "concessions": self.concessions,
+        }
+
+
+def evaluate_plan(
+    scenario: Scenario,
+    plan: Plan,
+    tables: Tables | None = None,
+    *,
+    dominance_limit: int = ENUMERATION_LIMIT,
+) -> PlanEvaluation:
+    """Evaluate one plan.
+
+    A ``no_deal`` plan is the disagreement outcome: every party gets its reservation, it
+    is not ratified, and "dominated" asks whether any admissible package is better for
+    someone and worse for nobody (a non-empty zone of agreement).
+    """
+    tables = tables or compile_scenario(scenario)
+    res = tables.reservation[0]
+    ids = scenario.party_ids
+    if plan.no_deal:
+        outcomes = tuple(
+            PartyOutcome(p, float(res[k]), float(tables.low[0, k] + res[k] * tables.span[0, k]),
+                         float(res[k]), 0.0, True, (), 0.0)
+            for k, p in enumerate(ids)
+        )
+        return PlanEvaluation(plan, {}, outcomes, False, (), (),
+                              dominance(tables, res, dominance_limit))
+    choices = scenario.complete(plan)
+    package = np.array([scenario.indices(plan)], dtype=np.int64)
+    batch = evaluate_packages(scenario, tables, package)
+    led = ledger(tables, package[0])
+    outcomes = []
+    for k, pid in enumerate(ids):
+        reds = tuple(
+            f"{i}.{o}" for i, o in sorted(scenario.preferences[pid].red_lines)
+            if choices.get(i) == o
+        )
+        u = float(batch.utilities[0, k])
+        outcomes.append(PartyOutcome(
+            pid, u, float(tables.low[0, k] + u * tables.span[0, k]), float(res[k]),
+            float(batch.margins[0, k]), bool(batch.acceptable[0, k]), reds,
+            float(led.totals[k]),
+        ))
+    violated = tuple(c.id for c, v in zip(scenario.constraints, batch.violations[0], strict=True)
+                     if v)
+    passed = bool(batch.ratified[0])
+    blocking = () if passed else tuple(
+        blockers(batch.acceptable[0], scenario.ratification, ids))
+    concessions = {
+        issue.id: {pid: float(led.given_up[i, k]) for k, pid in enumerate(ids)}
+        for i, issue in enumerate(scenario.issues)
+    }
+    return PlanEvaluation(
+        plan, choices, tuple(outcomes), passed, blocking, violated,
+        dominance(tables, batch.utilities[0], dominance_limit), concessions,
+    )
+
+
+def evaluate_all(scenario: Scenario, plans: list[Plan] | None = None) -> list[PlanEvaluation]:
+    """Evaluate the given plans (default: every named plan) with one set of tables."""
+    tables = compile_scenario(scenario)
+    return [evaluate_plan(scenario, p, tables) for p in (plans or list(scenario.plans))]

@@ -1,0 +1,214 @@
+"""Pydantic models of the scenario file: the edge where untrusted input is validated.
+
+The JSON Schema that ``accord schema`` prints is generated from these models. They
+describe the file's shape only; :mod:`accord.formats.scenario_file` turns a validated
+file into the domain model, whose own checks (ids that exist, numbers in range)
+complete the validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=80)]
+OptionRef = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=161
+    ),
+]
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, so typos do not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParamSpec(Strict):
+    """An uncertain number: nominal ``value``, optional ``range``/``dist``, and the reason."""
+
+    value: float = Field(allow_inf_nan=False)
+    range: tuple[float, float] | None = None
+    dist: Literal["uniform", "triangular", "normal"] = "uniform"
+    sd: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _range_ok(self) -> ParamSpec:
+        if self.range is not None:
+            lo, hi = self.range
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value} lies outside its range [{lo}, {hi}]")
+        if self.dist == "normal" and self.sd is None:
+            raise ValueError("a normal distribution needs sd")
+        if self.dist != "uniform" and self.range is None:
+            raise ValueError(f"a {self.dist} distribution needs a range")
+        return self
+
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+ParamIn = Number | ParamSpec
+
+
+class IssueValues(Strict):
+    """The values of one point's options, with defaults shared by all of them."""
+
+    options: dict[Id, ParamIn]
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
+    spread: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
+def _value_form(data: Any) -> str:
+    # A block is recognised by its "options" mapping; anything else is the short form.
+    if isinstance(data, dict) and isinstance(data.get("options"), dict):
+        return "block"
+    if isinstance(data, IssueValues):
+        return "block"
+    return "short"
+
+
+IssueValuesIn = Annotated[
+    Annotated[IssueValues, Tag("block")] | Annotated[dict[Id, ParamIn], Tag("short")],
+    Discriminator(_value_form),
+]
+
+
+class SelectorIn(Strict):
+    """A condition on one point: it takes one of ``options``."""
+
+    issue: Id
+    options: list[Id] = Field(min_length=1)
+
+
+class InteractionIn(Strict):
+    """A bonus or penalty when every listed condition holds together."""
+
+    when: list[OptionRef | SelectorIn] = Field(min_length=1)
+    value: ParamIn
+    why: Text = ""
+
+
+class CommitmentIn(Strict):
+    """An option whose worth depends on ``promisor`` keeping its word."""
+
+    option: OptionRef
+    promisor: Id
+    credibility: ParamIn
+    value_if_broken: ParamIn
+    why: Text = ""
+
+
+class PreferencesIn(Strict):
+    """One party's preferences (see the format reference for the two forms)."""
+
+    form: Literal["weights", "scores"] = "weights"
+    reservation: ParamIn = 0.0
+    weights: dict[Id, ParamIn] = Field(default_factory=dict)
+    values: dict[Id, IssueValuesIn] = Field(default_factory=dict)
+    red_lines: list[OptionRef] = Field(default_factory=list)
+    interactions: list[InteractionIn] = Field(default_factory=list)
+    commitments: list[CommitmentIn] = Field(default_factory=list)
+    scale: ParamIn | None = None
+    saturate: bool = False
+    unit: Text = ""
+
+
+class OptionIn(Strict):
+    """An option of a point."""
+
+    id: Id
+    label: Text = ""
+    description: Text = ""
+
+
+class IssueIn(Strict):
+    """A point of the plan."""
+
+    id: Id
+    title: Text
+    description: Text = ""
+    point: int | None = None
+    default: Id | None = None
+    options: list[OptionIn] = Field(min_length=1)
+
+
+class PartyIn(Strict):
+    """A negotiating party."""
+
+    id: Id
+    name: Text = ""
+    description: Text = ""
+
+
+class ConstraintIn(Strict):
+    """A linkage between options of two points."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Id
+    kind: Literal["requires", "implies", "excludes"]
+    if_: OptionRef | list[OptionRef] = Field(alias="if")
+    then: OptionRef | list[OptionRef]
+    why: Text = ""
+
+
+class RatificationIn(Strict):
+    """The ratification rule."""
+
+    rule: Literal["unanimity", "k-of-n", "weighted-majority"] = "unanimity"
+    k: int | None = None
+    veto: list[Id] = Field(default_factory=list)
+    weights: dict[Id, float] = Field(default_factory=dict)
+    threshold: float | None = None
+
+
+class PlanIn(Strict):
+    """A named draft."""
+
+    id: Id
+    title: Text = ""
+    description: Text = ""
+    date: str | dt.date = ""
+    sources: list[Id] = Field(default_factory=list)
+    no_deal: bool = False
+    choices: dict[Id, Id] = Field(default_factory=dict)
+
+
+class ScenarioFile(Strict):
+    """A whole scenario file."""
+
+    accord: Literal[1] = Field(description="format version")
+    id: Id
+    title: Text
+    description: Text = ""
+    sources: dict[Id, Text] = Field(default_factory=dict)
+    notes: list[Text] = Field(default_factory=list)
+    parties: list[PartyIn] = Field(min_length=1)
+    issues: list[IssueIn] = Field(min_length=1)
+    preferences: dict[Id, PreferencesIn]
+    constraints: list[ConstraintIn] = Field(default_factory=list)
+    ratification: RatificationIn = Field(default_factory=RatificationIn)
+    plans: list[PlanIn] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files."""
+    schema = ScenarioFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Accord scenario file"
+    return schema
