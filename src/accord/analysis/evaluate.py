@@ -152,14 +152,14 @@ def evaluate_plan(
     package = np.array([scenario.indices(plan)], dtype=np.int64)
     batch = evaluate_packages(scenario, tables, package)
     led = ledger(tables, package[0])
-    outcomes = []
+    rows: list[PartyOutcome] = []
     for k, pid in enumerate(ids):
         reds = tuple(
             f"{i}.{o}" for i, o in sorted(scenario.preferences[pid].red_lines)
             if choices.get(i) == o
         )
         u = float(batch.utilities[0, k])
-        outcomes.append(PartyOutcome(
+        rows.append(PartyOutcome(
             pid, u, float(tables.low[0, k] + u * tables.span[0, k]), float(res[k]),
             float(batch.margins[0, k]), bool(batch.acceptable[0, k]), reds,
             float(led.totals[k]),
@@ -174,7 +174,7 @@ def evaluate_plan(
         for i, issue in enumerate(scenario.issues)
     }
     return PlanEvaluation(
-        plan, choices, tuple(outcomes), passed, blocking, violated,
+        plan, choices, tuple(rows), passed, blocking, violated,
         dominance(tables, batch.utilities[0], dominance_limit), concessions,
     )
 

@@ -155,6 +155,17 @@ class Tables:
             out[:, self.clip] = np.clip(out[:, self.clip], 0.0, 1.0)
         return out
 
+    def utilities_all_draws(self, packages: IntArray) -> FloatArray:
+        """Normalised utilities ``(S, m, P)`` of a (small) batch under every draw."""
+        packages = np.asarray(packages, dtype=np.int64)
+        flat = self.layout.flat(packages)
+        out = self.base[:, None, :] + self.util[:, flat, :].sum(axis=2)
+        for t, term in enumerate(self.terms):
+            out[:, :, term.party] += self.term_values[:, t, None] * term.holds(packages)[None, :]
+        if self.clip.any():
+            out[:, :, self.clip] = np.clip(out[:, :, self.clip], 0.0, 1.0)
+        return np.asarray(out)
+
     def red_lines_hit(self, packages: IntArray) -> BoolArray:
         """``(m, P)``: whether each package crosses each party's red line."""
         flat = self.layout.flat(np.asarray(packages, dtype=np.int64))
@@ -172,8 +183,8 @@ class Tables:
         """``(m,)``: breaks no linkage and crosses no red line."""
         ok = ~self.red_lines_hit(packages).any(axis=1)
         if self.links:
-            ok &= ~self.violations(packages).any(axis=1)
-        return ok
+            ok = ok & ~self.violations(packages).any(axis=1)
+        return np.asarray(ok, dtype=bool)
 
     def nominal(self) -> Tables:
         """The first draw alone."""
@@ -196,6 +207,20 @@ def layout_of(scenario: Scenario) -> Layout:
     return Layout(sizes, offsets, issue_of)
 
 
+@dataclass
+class _PartyIndex:
+    """Where one party's numbers sit in ``theta`` (-1: absent, worth 0)."""
+
+    form: Form
+    saturate: bool
+    weights: IntArray
+    values: IntArray
+    commitments: list[tuple[int, int, int]]
+    reservation: int
+    scale: int
+    terms: list[int]
+
+
 class ParameterSpace:
     """Every number in a scenario's preferences as one vector ``theta``.
 
@@ -208,10 +233,9 @@ class ParameterSpace:
         self.refs: list[ParamRef] = []
         n_opt = self.layout.n_options
         n_issues = self.layout.n_issues
-        self._plans: list[dict[str, object]] = []
+        self._plans: list[_PartyIndex] = []
         for party in scenario.parties:
             prefs = scenario.preferences[party.id]
-            plan: dict[str, object] = {"form": prefs.form, "saturate": prefs.clipped}
             weights = np.full(n_issues, -1, dtype=np.int64)
             for issue_id, param in prefs.weights.items():
                 weights[scenario.issue_index(issue_id)] = self._add(
@@ -234,18 +258,13 @@ class ParameterSpace:
                     self._add(f"{party.id} value if broken {c.issue}={c.option}",
                               party.id, c.value_if_broken),
                 ))
-            plan["weights"] = weights
-            plan["values"] = values
-            plan["commitments"] = commits
-            plan["reservation"] = self._add(f"{party.id} reservation", party.id,
-                                            prefs.reservation)
-            plan["scale"] = (self._add(f"{party.id} scale", party.id, prefs.scale)
-                             if prefs.scale is not None else -1)
-            plan["terms"] = [
-                self._add(f"{party.id} interaction {k + 1}", party.id, t.value)
-                for k, t in enumerate(prefs.terms)
-            ]
-            self._plans.append(plan)
+            reservation = self._add(f"{party.id} reservation", party.id, prefs.reservation)
+            scale = (self._add(f"{party.id} scale", party.id, prefs.scale)
+                     if prefs.scale is not None else -1)
+            terms = [self._add(f"{party.id} interaction {k + 1}", party.id, t.value)
+                     for k, t in enumerate(prefs.terms)]
+            self._plans.append(_PartyIndex(prefs.form, prefs.clipped, weights, values, commits,
+                                           reservation, scale, terms))
         self.nominal = np.array([r.param.value for r in self.refs], dtype=np.float64)
         self.terms = self._term_arrays()
         self.links = self._link_arrays()
@@ -311,7 +330,8 @@ class ParameterSpace:
         for p, party in enumerate(self.scenario.parties):
             for issue_id, option_id in self.scenario.preferences[party.id].red_lines:
                 i = self.scenario.issue_index(issue_id)
-                red[self.layout.offsets[i] + self.scenario.issue(issue_id).index(option_id), p] = True
+                k = self.scenario.issue(issue_id).index(option_id)
+                red[self.layout.offsets[i] + k, p] = True
         return red
 
     def build(self, theta: FloatArray | None = None) -> Tables:
@@ -332,31 +352,30 @@ class ParameterSpace:
         padded = np.concatenate([theta, np.zeros((s_count, 1))], axis=1)  # index -1 -> 0
         t0 = 0
         for p, plan in enumerate(self._plans):
-            values = padded[:, plan["values"]]  # type: ignore[index]
-            for flat, c_idx, b_idx in plan["commitments"]:  # type: ignore[attr-defined]
+            values = padded[:, plan.values]
+            for flat, c_idx, b_idx in plan.commitments:
                 c = theta[:, c_idx]
                 values[:, flat] = c * values[:, flat] + (1 - c) * theta[:, b_idx]
-            t_idx = plan["terms"]
-            terms = theta[:, t_idx] if t_idx else np.zeros((s_count, 0))  # type: ignore[index]
-            res = theta[:, plan["reservation"]]  # type: ignore[index]
-            if plan["form"] is Form.WEIGHTS:
-                w = np.maximum(padded[:, plan["weights"]], 0.0)  # type: ignore[index]
+            terms = theta[:, plan.terms] if plan.terms else np.zeros((s_count, 0))
+            res = theta[:, plan.reservation]
+            if plan.form is Form.WEIGHTS:
+                w = np.maximum(padded[:, plan.weights], 0.0)
                 w = w / w.sum(axis=1, keepdims=True)
                 contrib = w[:, lay.issue_of] * values
                 lo = np.zeros(s_count)
                 width = np.ones(s_count)
             else:
                 contrib = values
-                if int(plan["scale"]) >= 0:  # type: ignore[call-overload]
+                if plan.scale >= 0:
                     lo = np.zeros(s_count)
-                    width = theta[:, plan["scale"]]  # type: ignore[index]
+                    width = theta[:, plan.scale]
                 else:
                     mins = np.minimum.reduceat(values, lay.offsets, axis=1).sum(axis=1)
                     maxs = np.maximum.reduceat(values, lay.offsets, axis=1).sum(axis=1)
                     lo = mins + np.minimum(terms, 0).sum(axis=1)
                     width = maxs + np.maximum(terms, 0).sum(axis=1) - lo
                     width = np.where(width > 0, width, 1.0)
-            clip[p] = bool(plan["saturate"])
+            clip[p] = plan.saturate
             util[:, :, p] = contrib / width[:, None]
             base[:, p] = -lo / width
             reservation[:, p] = (res - lo) / width

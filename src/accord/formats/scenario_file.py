@@ -23,8 +23,8 @@ from accord.formats import file_model as fm
 from accord.model import (
     Commitment,
     Constraint,
-    Distribution,
     DistKind,
+    Distribution,
     FileFormatError,
     Form,
     InvalidPlanError,
@@ -135,10 +135,7 @@ def _parse(text: str, name: str) -> tuple[Any, _LineMap]:
                                     "(alias bomb?)")
     lines = _LineMap(root)
     try:
-        if name.endswith(".json"):
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
+        data = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         mark = getattr(exc, "problem_mark", None)
@@ -334,8 +331,9 @@ def loads_scenario(text: str, name: str = "<string>") -> Scenario:
         raise FileFormatError(name, f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
     data, lines = _parse(text, name)
     if not isinstance(data, dict):
-        raise FileFormatError(name, "expected a mapping at the top level (keys accord, id, "
-                                    "title, parties, issues, preferences)", lines.line(()))
+        raise FileFormatError(
+            name, "expected a mapping at the top level (keys accord, id, title, parties, "
+            "issues, preferences)", lines.line(()))
     try:
         doc = fm.ScenarioFile.model_validate(data)
     except ValidationError as exc:
@@ -363,10 +361,8 @@ def _real_path(data: Any, loc: Sequence[Any]) -> list[str | int]:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, dict) and part in node) or in_list:
             node = node[part]
             out.append(part)
         elif isinstance(node, dict) and part == "if_" and "if" in node:

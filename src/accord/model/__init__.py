@@ -14,7 +14,7 @@ from accord.model.plan import Plan
 from accord.model.preferences import Commitment, Form, Preferences, Term
 from accord.model.ratification import RatificationRule, RuleKind
 from accord.model.scenario import EPS, Scenario
-from accord.model.uncertainty import Distribution, DistKind, Param, fixed, uniform
+from accord.model.uncertainty import DistKind, Distribution, Param, fixed, uniform
 
 __all__ = [
     "EPS",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from accord.model.errors import ScenarioError
 
 
-class LinkKind(str, Enum):
+class LinkKind(StrEnum):
     """How two sets of options are linked.
 
     ``requires`` and ``implies`` mean the same thing (if the first holds, the second

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 from accord.model.constraints import Selector
@@ -30,7 +30,7 @@ from accord.model.errors import ScenarioError
 from accord.model.uncertainty import Param, fixed
 
 
-class Form(str, Enum):
+class Form(StrEnum):
     """How a party's preferences are written."""
 
     WEIGHTS = "weights"
@@ -80,7 +80,7 @@ class Commitment:
     def __post_init__(self) -> None:
         dist = self.credibility.dist
         lo, hi = (dist.low, dist.high) if dist else (self.credibility.value,) * 2
-        if not (0 <= lo and hi <= 1):
+        if not (lo >= 0 and hi <= 1):
             raise ScenarioError("a credibility is a probability in [0, 1]")
 
 
@@ -158,7 +158,8 @@ class Preferences:
         """
         if self.form is not Form.SCORES or not factor > 0:
             raise ScenarioError("only score sheets can be rescaled, by a positive factor")
-        values = {i: {o: p.scaled(factor) for o, p in opts.items()} for i, opts in self.values.items()}
+        values = {i: {o: p.scaled(factor) for o, p in opts.items()}
+                  for i, opts in self.values.items()}
         terms = tuple(Term(t.conditions, t.value.scaled(factor), t.rationale) for t in self.terms)
         commitments = tuple(
             Commitment(c.issue, c.option, c.promisor, c.credibility,

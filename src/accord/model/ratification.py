@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from accord.model.errors import ScenarioError
 
 
-class RuleKind(str, Enum):
+class RuleKind(StrEnum):
     """The supported ratification rules."""
 
     UNANIMITY = "unanimity"

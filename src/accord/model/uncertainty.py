@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from accord.model.errors import ScenarioError
 
 
-class DistKind(str, Enum):
+class DistKind(StrEnum):
     """Shapes of uncertainty a parameter can carry."""
 
     UNIFORM = "uniform"

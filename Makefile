@@ -1,0 +1,40 @@
+# Accord: `make demo` and `make test` work on a fresh machine (they create .venv).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIPOPT := --disable-pip-version-check --quiet
+
+.PHONY: demo test lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIPOPT) --upgrade pip
+
+# Stamps record which extras are installed; they are redone when pyproject.toml changes.
+$(VENV)/.stamp-base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(PIPOPT) -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(PIPOPT) -e '.[test,dev]'
+	touch $@ $(VENV)/.stamp-base
+
+install: $(VENV)/.stamp-base
+
+demo: $(VENV)/.stamp-base
+	$(BIN)/accord demo
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: $(VENV)/.stamp-test lint
+	$(BIN)/pytest
+
+bench: $(VENV)/.stamp-test
+	$(BIN)/python benchmarks/bench_evaluate.py
+	$(BIN)/python benchmarks/bench_solve.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis accord-report.html

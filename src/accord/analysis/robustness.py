@@ -1,0 +1,207 @@
+"""Robustness: how sure are we that a draft is accepted, given uncertain preferences?
+
+Monte Carlo over every uncertain number of the scenario (weights, option values,
+reservations, credibilities, interaction terms): draw parameter vectors with an explicit
+``numpy.random.Generator``, rebuild the utility tables for all draws at once, evaluate
+the drafts, and count. Drivers are ranked by the Spearman rank correlation between a
+parameter's draws and the outcome's slack (how far the plan is from failing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import rankdata
+
+from accord.analysis.ratify import ratified
+from accord.analysis.tables import ParameterSpace
+from accord.model import EPS, Plan, RuleKind, Scenario
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An uncertain parameter and how strongly it moves an outcome."""
+
+    label: str
+    party: str
+    correlation: float
+    rationale: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"parameter": self.label, "party": self.party,
+                "spearman": self.correlation, "why": self.rationale}
+
+
+@dataclass(frozen=True)
+class PlanRobustness:
+    """Monte Carlo results for one plan."""
+
+    plan: str
+    title: str
+    accept_probability: dict[str, float]
+    ratify_probability: float
+    ratify_ci: tuple[float, float]
+    drivers: tuple[Driver, ...]
+    party_drivers: dict[str, tuple[Driver, ...]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (see ``docs/reference/json-output.md``)."""
+        return {
+            "plan": self.plan,
+            "title": self.title,
+            "accept_probability": self.accept_probability,
+            "ratify_probability": self.ratify_probability,
+            "ratify_ci95": list(self.ratify_ci),
+            "drivers": [d.to_dict() for d in self.drivers],
+            "party_drivers": {p: [d.to_dict() for d in ds]
+                              for p, ds in self.party_drivers.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """Monte Carlo results for several plans."""
+
+    samples: int
+    seed: int | None
+    uncertain_parameters: int
+    plans: tuple[PlanRobustness, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"samples": self.samples, "seed": self.seed,
+                "uncertain_parameters": self.uncertain_parameters,
+                "plans": [p.to_dict() for p in self.plans]}
+
+
+def _wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, float(centre - half)), min(1.0, float(centre + half)))
+
+
+def _slack(margins: NDArray[np.float64], ok: NDArray[np.bool_], scenario: Scenario
+           ) -> NDArray[np.float64]:
+    """How far each draw is from flipping ratification: ``(S,)``, >= 0 when ratified."""
+    rule = scenario.ratification
+    ids = scenario.party_ids
+    m = np.where(ok, margins, np.minimum(margins, -1.0))  # a red line makes a party refuse
+    if rule.kind is RuleKind.UNANIMITY:
+        return np.asarray(m.min(axis=1))
+    veto = np.array([p in rule.veto for p in ids])
+    veto_min = m[:, veto].min(axis=1) if veto.any() else np.full(m.shape[0], np.inf)
+    if rule.kind is RuleKind.K_OF_N:
+        assert rule.k is not None
+        kth = -np.sort(-m, axis=1)[:, rule.k - 1]
+        return np.asarray(np.minimum(kth, veto_min))
+    return np.asarray(np.minimum(veto_min, m.mean(axis=1)))
+
+
+def _spearman(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Spearman correlation of each column of ``x`` ``(S, K)`` with ``y`` ``(S,)``."""
+    if x.shape[1] == 0 or np.ptp(y) == 0:
+        return np.zeros(x.shape[1])
+    rx = np.apply_along_axis(rankdata, 0, x)
+    ry = rankdata(y)
+    rx -= rx.mean(axis=0)
+    ry -= ry.mean()
+    denom = np.sqrt((rx**2).sum(axis=0) * (ry**2).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = (rx * ry[:, None]).sum(axis=0) / denom
+    return np.asarray(np.nan_to_num(corr), dtype=np.float64)
+
+
+def robustness(
+    scenario: Scenario,
+    plans: Sequence[Plan],
+    rng: np.random.Generator,
+    samples: int = 2000,
+    *,
+    seed: int | None = None,
+    top: int = 5,
+    chunk: int = 500,
+    progress: Progress | None = None,
+) -> Robustness:
+    """Probability that each party accepts and that each plan is ratified.
+
+    Steps: (1) collect every uncertain parameter; (2) draw ``samples`` parameter vectors
+    with ``rng``; (3) in chunks, rebuild the utility tables for all draws and evaluate each
+    plan under each draw; (4) count acceptances and ratifications (Wilson 95% interval for
+    the ratification probability); (5) rank parameters by the absolute Spearman
+    correlation of their draws with the plan's ratification slack (and with each party's
+    margin).
+
+    Args:
+        scenario: the scenario.
+        plans: the plans to test (a ``no_deal`` plan is skipped: it is never ratified).
+        rng: the source of randomness.
+        samples: number of draws.
+        seed: recorded in the result (the caller seeded ``rng`` with it).
+        top: how many drivers to report.
+        chunk: draws evaluated at once (memory ~ chunk x options x parties).
+        progress: called with (draws done, total).
+    """
+    if samples < 1:
+        raise ValueError("samples must be >= 1")
+    space = ParameterSpace(scenario)
+    plans = [p for p in plans if not p.no_deal]
+    packages = np.array([scenario.indices(p) for p in plans], dtype=np.int64).reshape(
+        len(plans), len(scenario.issues))
+    theta = space.sample(rng, samples)
+    n_p = len(scenario.parties)
+    margins = np.empty((samples, len(plans), n_p))
+    base = space.build()
+    red = base.red_lines_hit(packages)
+    viol: NDArray[np.bool_] = np.asarray(base.violations(packages).any(axis=1))
+    for start in range(0, samples, chunk):
+        stop = min(samples, start + chunk)
+        tables = space.build(theta[start:stop])
+        if len(plans):
+            u = tables.utilities_all_draws(packages)
+            margins[start:stop] = u - tables.reservation[:, None, :]
+        if progress is not None:
+            progress(stop, samples)
+    accept = (margins >= -EPS) & ~red[None, :, :]
+    uncertain = space.uncertain
+    x = theta[:, uncertain]
+    results = []
+    for j, plan in enumerate(plans):
+        passed = ratified(accept[:, j, :], scenario.ratification, scenario.party_ids)
+        if bool(viol[j]):
+            passed = np.zeros_like(passed)
+        slack = _slack(margins[:, j, :], ~red[j][None, :].repeat(samples, 0), scenario)
+        corr = _spearman(x, slack)
+        drivers = _top(space, uncertain, corr, top)
+        party_drivers = {
+            pid: _top(space, uncertain, _spearman(x, margins[:, j, k]), top)
+            for k, pid in enumerate(scenario.party_ids)
+        }
+        count = int(passed.sum())
+        results.append(PlanRobustness(
+            plan.id, plan.name,
+            {pid: float(accept[:, j, k].mean()) for k, pid in enumerate(scenario.party_ids)},
+            count / samples, _wilson(count, samples), drivers, party_drivers,
+        ))
+    return Robustness(samples, seed, len(uncertain), tuple(results))
+
+
+def _top(space: ParameterSpace, uncertain: list[int], corr: NDArray[np.float64], top: int
+         ) -> tuple[Driver, ...]:
+    order = np.argsort(-np.abs(corr), kind="stable")[:top]
+    return tuple(
+        Driver(space.refs[uncertain[k]].label, space.refs[uncertain[k]].party,
+               float(corr[k]), space.refs[uncertain[k]].param.rationale)
+        for k in order if abs(corr[k]) > 0
+    )

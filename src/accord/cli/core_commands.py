@@ -1,0 +1,210 @@
+"""Core commands: scenarios, show, validate, schema, evaluate, robustness, compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from accord.analysis.compare import compare
+from accord.analysis.evaluate import PlanEvaluation, evaluate_all
+from accord.analysis.robustness import Robustness, robustness
+from accord.app.catalog import bundled_names, resolve
+from accord.cli.common import console, emit_json, fmt, guarded, load, pick_plans
+from accord.formats.file_model import json_schema
+from accord.model import Scenario
+
+ScenarioArg = Annotated[str, typer.Argument(help="A bundled scenario name or a file path.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+PlanOpt = Annotated[list[str] | None, typer.Option("--plan", "-p", help="Plan id (repeatable).")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the core commands to ``app``."""
+    app.command("scenarios")(scenarios)
+    app.command("show")(show)
+    app.command("validate")(validate)
+    app.command("schema")(schema)
+    app.command("evaluate")(evaluate)
+    app.command("robustness")(robust)
+    app.command("compare")(compare_cmd)
+
+
+@guarded
+def scenarios(as_json: JsonOpt = False) -> None:
+    """List the bundled scenarios."""
+    rows = []
+    for name in bundled_names():
+        s = resolve(name)
+        rows.append({"name": name, "title": s.title, "parties": len(s.parties),
+                     "issues": len(s.issues), "plans": len(s.plans), "space": s.space_size})
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("name", "title", "parties", "points", "plans", "packages", title="Bundled")
+    for r in rows:
+        table.add_row(str(r["name"]), str(r["title"]), str(r["parties"]), str(r["issues"]),
+                      str(r["plans"]), f"{r['space']:.3g}")
+    console.print(table)
+
+
+@guarded
+def show(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
+    """Show a scenario: parties, points and options, plans."""
+    from accord.formats.scenario_file import scenario_to_dict
+
+    s = load(scenario)
+    if as_json:
+        emit_json(scenario_to_dict(s))
+        return
+    console.print(f"[bold]{s.title}[/bold] ({s.id})")
+    if s.description:
+        console.print(s.description)
+    parties = Table("id", "name", "form", "reservation", title="Parties")
+    for p in s.parties:
+        prefs = s.preferences[p.id]
+        parties.add_row(p.id, p.title, prefs.form.value, fmt(prefs.reservation.value))
+    console.print(parties)
+    issues = Table("#", "point", "options", title="Points", show_lines=False)
+    for i in s.issues:
+        opts = ", ".join(o.title + (" (default)" if o.id == i.default else "")
+                         for o in i.options)
+        issues.add_row(str(i.point or ""), i.title, opts)
+    console.print(issues)
+    console.print(f"ratification: {s.ratification.describe()}")
+    console.print(f"packages: {s.space_size:.4g}; linkages: {len(s.constraints)}")
+    plans = Table("plan", "title", "date", "points set", title="Plans")
+    for pl in s.plans:
+        plans.add_row(pl.id, pl.name, pl.date, "no deal" if pl.no_deal else str(len(pl.choices)))
+    console.print(plans)
+
+
+@guarded
+def validate(path: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+             as_json: JsonOpt = False) -> None:
+    """Check a scenario file; exit 2 with file, line and field on the first problem."""
+    s = resolve(path)
+    if as_json:
+        emit_json({"valid": True, "id": s.id, "parties": len(s.parties),
+                   "issues": len(s.issues), "plans": len(s.plans)})
+    else:
+        console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, {len(s.issues)} "
+                      f"points, {len(s.plans)} plans, {s.space_size:.4g} packages")
+
+
+@guarded
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    emit_json(json_schema())
+
+
+def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
+    """Utilities vs reservation, one row per plan."""
+    table = Table("plan", *[f"{p}" for p in s.party_ids], "ratified", "blocking",
+                  "dominated", title="Utility (margin over reservation); ✗ = refuses")
+    for e in evals:
+        cells = []
+        for o in e.parties:
+            mark = "" if o.acceptable else " ✗"
+            red = " [red]red line[/red]" if o.red_lines_hit else ""
+            cells.append(f"{fmt(o.utility)} ({o.margin:+.3f}){mark}{red}")
+        dom = {True: "yes", False: "no", None: "?"}[e.pareto_dominated]
+        table.add_row(e.plan.name, *cells, "yes" if e.ratified else "no",
+                      ", ".join(e.blocking_parties) or "-", dom)
+    return table
+
+
+@guarded
+def evaluate(scenario: ScenarioArg, plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
+    """Evaluate plans (default: every named plan): utilities, acceptance, ratification."""
+    s = load(scenario)
+    evals = evaluate_all(s, pick_plans(s, plan))
+    if as_json:
+        emit_json({"scenario": s.id, "plans": [e.to_dict() for e in evals]})
+        return
+    console.print(evaluation_table(s, evals))
+
+
+def run_robustness(s: Scenario, plan_ids: list[str] | None, samples: int, seed: int,
+                   quiet: bool) -> Robustness:
+    """Monte Carlo with a progress bar on stderr."""
+    plans = pick_plans(s, plan_ids)
+    rng = np.random.default_rng(seed)
+    if quiet:
+        return robustness(s, plans, rng, samples, seed=seed)
+    with Progress(TextColumn("sampling preferences"), BarColumn(), TextColumn("{task.completed}"
+                  "/{task.total}"), TimeRemainingColumn(), transient=True,
+                  console=console.__class__(stderr=True)) as bar:
+        task = bar.add_task("mc", total=samples)
+        return robustness(s, plans, rng, samples, seed=seed,
+                          progress=lambda done, _t: bar.update(task, completed=done))
+
+
+@guarded
+def robust(
+    scenario: ScenarioArg,
+    plan: PlanOpt = None,
+    samples: Annotated[int, typer.Option(min=1, max=5_000_000, help="Monte Carlo draws.")] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same answer).")] = 2025,
+    as_json: JsonOpt = False,
+) -> None:
+    """Probability each party accepts and each plan is ratified, and what drives it."""
+    s = load(scenario)
+    result = run_robustness(s, plan, samples, seed, quiet=as_json)
+    if as_json:
+        emit_json({"scenario": s.id, **result.to_dict()})
+        return
+    table = Table("plan", *s.party_ids, "P(ratified) [95% CI]", "top driver",
+                  title=f"Acceptance over {samples} draws of {result.uncertain_parameters} "
+                        f"uncertain numbers (seed {seed})")
+    for r in result.plans:
+        top = r.drivers[0] if r.drivers else None
+        table.add_row(
+            r.title, *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
+            f"{r.ratify_probability:.1%} [{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]",
+            f"{top.label} (ρ={top.correlation:+.2f})" if top else "-",
+        )
+    console.print(table)
+
+
+@guarded
+def compare_cmd(
+    scenario: ScenarioArg,
+    a: Annotated[str, typer.Argument(help="Plan id of the earlier draft.")],
+    b: Annotated[str, typer.Argument(help="Plan id of the revision.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Point-by-point diff of two drafts and who gained from the revision."""
+    s = load(scenario)
+    c = compare(s, s.plan(a), s.plan(b))
+    if as_json:
+        emit_json({"scenario": s.id, **c.to_dict()})
+        return
+    table = Table("point", "before", "after", *[f"Δ{p}" for p in s.party_ids],
+                  title=f"{c.a.plan.name} → {c.b.plan.name}")
+    for ch in c.changes:
+        issue = s.issue(ch.issue)
+        before = issue.option(ch.before).title + (" (open)" if ch.before_open else "")
+        after = issue.option(ch.after).title + (" (open)" if ch.after_open else "")
+        table.add_row(ch.title, before, after,
+                      *[f"{ch.utility_change[p]:+.3f}" for p in s.party_ids])
+    table.add_row("[bold]total[/bold]", "", "",
+                  *[f"[bold]{c.utility_change[p]:+.3f}[/bold]" for p in s.party_ids])
+    console.print(table)
+    console.print(f"gained: {', '.join(c.winners) or 'nobody'}; "
+                  f"lost: {', '.join(c.losers) or 'nobody'}; "
+                  f"{len(c.unchanged)} points unchanged")
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+__all__ = ["evaluation_table", "json", "run_robustness"]
