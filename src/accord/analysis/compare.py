@@ -7,7 +7,7 @@ from typing import Any
 
 from accord.analysis.evaluate import PlanEvaluation, evaluate_plan
 from accord.analysis.tables import Tables, compile_scenario
-from accord.model import Plan, Scenario
+from accord.model import InvalidPlanError, Plan, Scenario
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def compare(scenario: Scenario, a: Plan, b: Plan, tables: Tables | None = None,
     lists the parties whose total utility rose by more than ``eps``.
     """
     if a.no_deal or b.no_deal:
-        raise ValueError("compare two drafts; 'no deal' has no points to compare")
+        raise InvalidPlanError("compare two drafts; 'no deal' has no points to compare")
     tables = tables or compile_scenario(scenario)
     ea = evaluate_plan(scenario, a, tables, dominance_limit=0)
     eb = evaluate_plan(scenario, b, tables, dominance_limit=0)

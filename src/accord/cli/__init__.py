@@ -20,7 +20,17 @@ app = typer.Typer(
 )
 core_commands.register(app)
 
-for _name in ("solve_commands", "negotiate_commands", "format_commands", "service_commands"):
+#: Command groups; each module has ``register(app)``. Missing ones are skipped.
+COMMAND_MODULES = (
+    "divide_commands",
+    "report_commands",
+    "solve_commands",
+    "negotiate_commands",
+    "format_commands",
+    "service_commands",
+)
+
+for _name in dict.fromkeys(COMMAND_MODULES):
     try:
         _module = __import__(f"accord.cli.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _exc:  # optional command groups not built yet

@@ -1,0 +1,106 @@
+"""The command line: exit codes, JSON contracts, and no tracebacks on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli import app
+
+FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "tiny.yaml")
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_evaluate_json_contract() -> None:
+    code, out, _ = run("evaluate", FIXTURE, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [p["plan"] for p in data["plans"]] == ["first", "second", "none"]
+    first = data["plans"][0]
+    for party in first["parties"].values():
+        assert {"utility", "reservation", "margin", "acceptable", "red_lines_hit"} <= set(party)
+    assert {"ratified", "blocking_parties", "pareto_dominated"} <= set(first)
+    assert first["parties"]["A"]["red_lines_hit"] == ["land.cede"]
+    assert first["ratified"] is False and first["blocking_parties"] == ["A"]
+    second = data["plans"][1]
+    assert second["ratified"] is True and second["pareto_dominated"] is True
+
+
+def test_evaluate_one_plan() -> None:
+    code, out, _ = run("evaluate", FIXTURE, "--plan", "second", "--json")
+    assert code == 0
+    assert [p["plan"] for p in json.loads(out)["plans"]] == ["second"]
+
+
+def test_robustness_is_seeded() -> None:
+    a = json.loads(run("robustness", FIXTURE, "--samples", "500", "--seed", "3", "--json")[1])
+    b = json.loads(run("robustness", FIXTURE, "--samples", "500", "--seed", "3", "--json")[1])
+    c = json.loads(run("robustness", FIXTURE, "--samples", "500", "--seed", "4", "--json")[1])
+    assert a == b
+    assert a != c
+    second = a["plans"][1]
+    assert 0 < second["ratify_probability"] < 1
+    assert second["drivers"][0]["parameter"] == "A reservation"
+
+
+def test_compare_json() -> None:
+    code, out, _ = run("compare", FIXTURE, "first", "second", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [c["issue"] for c in data["changes"]] == ["land", "guarantee", "money"]
+    assert data["gained"] == ["A"]
+
+
+def test_schema_and_validate() -> None:
+    code, out, _ = run("schema")
+    assert code == 0 and json.loads(out)["title"] == "Accord scenario file"
+    assert run("validate", FIXTURE)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate", "no-such-scenario"),
+        ("evaluate", "missing-file.yaml"),
+        ("evaluate", FIXTURE, "--plan", "nope"),
+        ("compare", FIXTURE, "first", "nope"),
+        ("compare", FIXTURE, "first", "none"),
+        ("robustness", FIXTURE, "--plan", "nope"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: tuple[str, ...]) -> None:
+    code, out, err = run(*args)
+    assert code == 2, out + err
+    assert "Traceback" not in out + err
+    assert err.strip().startswith("error:")
+
+
+def test_bad_file_names_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(FIXTURE).read_text().replace("guarantee: 0.3", "guarantee: [1]"))
+    code, _, err = run("validate", str(bad))
+    assert code == 2
+    assert f"{bad}:" in err and "preferences.A.weights.guarantee" in " ".join(err.split())
+
+
+def test_divide_adjusted_winner_json() -> None:
+    path = str(Path(__file__).parent.parent / "fixtures" / "division" / "bob-carol.yaml")
+    code, out, _ = run("divide", "adjusted-winner", path, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["split"]["item"] == "Retirement account"
+    assert data["split"]["fraction"] == {"Carol": "5/6", "Bob": "1/6"}
+    assert data["totals"] == {"Carol": "170/3", "Bob": "170/3"}
+
+
+def test_divide_bad_file_exits_2() -> None:
+    code, _, err = run("divide", "adjusted-winner", FIXTURE)
+    assert code == 2 and "Traceback" not in err
