@@ -143,11 +143,15 @@ class Tables:
                 f"packages must have shape (m, {self.layout.n_issues}), got {packages.shape}"
             )
         util = self.util[draw]
-        offsets = self.layout.offsets
+        offsets, sizes = self.layout.offsets, self.layout.sizes
+        if packages.size and ((packages < 0).any() or (packages >= sizes).any()):
+            raise ValueError("a package names an option position outside its issue")
         out = np.empty((packages.shape[0], self.n_parties))
         out[:] = self.base[draw]
         for i in range(self.layout.n_issues):
-            out += util[packages[:, i] + offsets[i]]
+            # gather whole rows (one per package) from this issue's block: the fast path
+            block = util[offsets[i]:offsets[i] + sizes[i]]
+            out += np.take(block, packages[:, i], axis=0, mode="clip")
         values = self.term_values[draw]
         for t, term in enumerate(self.terms):
             out[:, term.party] += values[t] * term.holds(packages)

@@ -14,8 +14,9 @@ from rich.console import Console
 from accord.app.catalog import resolve
 from accord.model import AccordError, Plan, Scenario
 
-console = Console()
-err_console = Console(stderr=True)
+# Wide enough for a 4-party table when output is piped (rich assumes 80 columns then).
+console = Console(width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -105,16 +105,19 @@ def schema() -> None:
 
 def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
     """Utilities vs reservation, one row per plan."""
-    table = Table("plan", *[f"{p}" for p in s.party_ids], "ratified", "blocking",
-                  "dominated", title="Utility (margin over reservation); ✗ = refuses")
+    table = Table("plan", *s.party_ids, "ratified", "blocking", "dominated",
+                  title="Utility and margin over reservation per party",
+                  caption="✗ refuses (below reservation); RL crosses a red line; "
+                          "dominated: some admissible package is better for someone, worse "
+                          "for nobody")
     for e in evals:
         cells = []
         for o in e.parties:
-            mark = "" if o.acceptable else " ✗"
-            red = " [red]red line[/red]" if o.red_lines_hit else ""
-            cells.append(f"{fmt(o.utility)} ({o.margin:+.3f}){mark}{red}")
-        dom = {True: "yes", False: "no", None: "?"}[e.pareto_dominated]
-        table.add_row(e.plan.name, *cells, "yes" if e.ratified else "no",
+            mark = "" if o.acceptable else " [red]✗[/red]"
+            red = " [red]RL[/red]" if o.red_lines_hit else ""
+            cells.append(f"{o.utility:.2f} {o.margin:+.2f}{mark}{red}")
+        dom = {True: "yes", False: "no", None: "n/a"}[e.pareto_dominated]
+        table.add_row(e.plan.id, *cells, "[green]yes[/green]" if e.ratified else "no",
                       ", ".join(e.blocking_parties) or "-", dom)
     return table
 

@@ -1,0 +1,1 @@
+"""Negotiation: protocols, strategies, sessions and tournaments (no I/O)."""
