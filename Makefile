@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIPOPT := --disable-pip-version-check --quiet
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ lint: $(VENV)/.stamp-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(VENV)/.stamp-test lint
+# System packages for the PostgreSQL and browser tests (Debian; installs only what is missing).
+system-deps:
+	bash scripts/system-deps.sh
+
+test: $(VENV)/.stamp-test system-deps lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.stamp-test
