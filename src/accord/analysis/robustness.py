@@ -41,7 +41,11 @@ class Driver:
 
 @dataclass(frozen=True)
 class PlanRobustness:
-    """Monte Carlo results for one plan."""
+    """Monte Carlo results for one plan.
+
+    ``red_lines`` lists the parties whose red line the plan crosses: they refuse in every
+    draw, whatever the numbers, so no parameter "drives" their refusal.
+    """
 
     plan: str
     title: str
@@ -50,6 +54,7 @@ class PlanRobustness:
     ratify_ci: tuple[float, float]
     drivers: tuple[Driver, ...]
     party_drivers: dict[str, tuple[Driver, ...]]
+    red_lines: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``docs/reference/json-output.md``)."""
@@ -62,6 +67,7 @@ class PlanRobustness:
             "drivers": [d.to_dict() for d in self.drivers],
             "party_drivers": {p: [d.to_dict() for d in ds]
                               for p, ds in self.party_drivers.items()},
+            "red_lines": list(self.red_lines),
         }
 
 
@@ -193,6 +199,7 @@ def robustness(
             plan.id, plan.name,
             {pid: float(accept[:, j, k].mean()) for k, pid in enumerate(scenario.party_ids)},
             count / samples, _wilson(count, samples), drivers, party_drivers,
+            tuple(pid for k, pid in enumerate(scenario.party_ids) if red[j, k]),
         ))
     return Robustness(samples, seed, len(uncertain), tuple(results))
 

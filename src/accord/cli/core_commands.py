@@ -162,17 +162,23 @@ def robust(
     if as_json:
         emit_json({"scenario": s.id, **result.to_dict()})
         return
+    console.print(robustness_table(s, result))
+
+
+def robustness_table(s: Scenario, result: Robustness) -> Table:
+    """Acceptance probabilities per plan, with the top driver of each."""
     table = Table("plan", *s.party_ids, "P(ratified) [95% CI]", "top driver",
-                  title=f"Acceptance over {samples} draws of {result.uncertain_parameters} "
-                        f"uncertain numbers (seed {seed})")
+                  title=f"Acceptance over {result.samples} draws of "
+                        f"{result.uncertain_parameters} uncertain numbers (seed {result.seed})")
     for r in result.plans:
         top = r.drivers[0] if r.drivers else None
         table.add_row(
-            r.title, *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
+            r.plan, *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
             f"{r.ratify_probability:.1%} [{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]",
-            f"{top.label} (ρ={top.correlation:+.2f})" if top else "-",
+            f"{top.label} (ρ={top.correlation:+.2f})" if top
+            else (f"red line of {', '.join(r.red_lines)}" if r.red_lines else "-"),
         )
-    console.print(table)
+    return table
 
 
 @guarded

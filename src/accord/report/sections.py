@@ -1,0 +1,403 @@
+"""The sections of the HTML report, each a function returning an HTML fragment.
+
+Every piece of scenario text goes through :func:`esc` (scenario files are untrusted);
+numbers are formatted here. The page itself is assembled in :mod:`accord.report.html`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from accord.analysis.compare import Comparison, compare
+from accord.analysis.evaluate import PlanEvaluation
+from accord.analysis.robustness import Driver, Robustness
+from accord.analysis.tables import ParameterSpace, compile_scenario
+from accord.model import Param, Plan, Scenario
+from accord.report.charts import Chart, step_label, to_svg
+
+#: The drafts of the 2025 Ukraine talks, in the order they were tabled. When a scenario
+#: holds at least two of them the comparison chain follows this order.
+KNOWN_CHAIN = ("us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point")
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
+
+
+def esc(text: object) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape(str(text), quote=True)
+
+
+def linkify(text: str) -> str:
+    """Escape ``text``; turn plain http(s) URLs in it into ordinary links."""
+    out = []
+    last = 0
+    for m in _URL.finditer(text):
+        out.append(esc(text[last:m.start()]))
+        url = esc(m.group(0))
+        out.append(f'<a href="{url}" rel="noopener noreferrer">{url}</a>')
+        last = m.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "",
+          caption: str = "", row_classes: Sequence[str] = ()) -> str:
+    """An HTML table; ``head`` and ``caption`` are escaped, cells are HTML already."""
+    classes = list(row_classes)
+    parts = [f'<table class="{esc(cls)}">' if cls else "<table>"]
+    if caption:
+        parts.append(f"<caption>{esc(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+                 + "</tr></thead><tbody>")
+    for k, row in enumerate(rows):
+        rc = classes[k] if k < len(classes) and classes[k] else ""
+        cells = "".join(f"<td>{c}</td>" for c in row)
+        parts.append(f'<tr class="{esc(rc)}">{cells}</tr>' if rc else f"<tr>{cells}</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def section(key: str, title: str, body: str) -> str:
+    """A titled ``<section>`` with an anchor."""
+    return f'<section id="{esc(key)}"><h2>{esc(title)}</h2>\n{body}\n</section>'
+
+
+def f3(x: float) -> str:
+    """A utility with three decimals."""
+    return f"{x:.3f}"
+
+
+# --------------------------------------------------------------------- draft chain
+def draft_chain(scenario: Scenario) -> list[Plan]:
+    """The drafts to compare in sequence.
+
+    The known 2025 sequence (:data:`KNOWN_CHAIN`) when the scenario holds at least two of
+    those plans; otherwise every named plan except ``no deal``, in file order.
+    """
+    ids = {p.id for p in scenario.plans}
+    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
+    if len(known) >= 2:
+        return known
+    return [p for p in scenario.plans if not p.no_deal]
+
+
+def chain_comparisons(scenario: Scenario, plans: Sequence[Plan] | None = None
+                      ) -> list[Comparison]:
+    """Compare each draft of the chain (default :func:`draft_chain`) with the next."""
+    chain = list(plans) if plans is not None else draft_chain(scenario)
+    tables = compile_scenario(scenario)
+    return [compare(scenario, a, b, tables) for a, b in pairwise(chain)]
+
+
+# --------------------------------------------------------------------- assumptions
+@dataclass(frozen=True)
+class Assumption:
+    """An explicit modelling choice: an uncertain or justified number, or a linkage.
+
+    ``party`` is the party whose preferences hold the number ("" for a linkage).
+    """
+
+    what: str
+    party: str
+    value: str
+    spread: str
+    why: str
+    sources: tuple[str, ...]
+
+
+def _spread(p: Param) -> str:
+    d = p.dist
+    if d is None or not p.uncertain:
+        return "fixed"
+    shape = d.kind.value
+    extra = f", sd {d.sd:g}" if d.sd else ""
+    return f"{shape} [{d.low:g}, {d.high:g}]{extra}"
+
+
+def assumptions(scenario: Scenario) -> list[Assumption]:
+    """Every number the modeller made uncertain or justified, and every linkage."""
+    out = []
+    for ref in ParameterSpace(scenario).refs:
+        p = ref.param
+        if p.uncertain or p.rationale or p.sources:
+            out.append(Assumption(ref.label, ref.party, f"{p.value:g}", _spread(p),
+                                  p.rationale, p.sources))
+    for pid in scenario.party_ids:
+        prefs = scenario.preferences[pid]
+        for k, t in enumerate(prefs.terms):
+            if t.rationale and not t.value.rationale:
+                when = " and ".join(str(c) for c in t.conditions)
+                out.append(Assumption(f"{pid} interaction {k + 1} ({when})", pid,
+                                      f"{t.value.value:g}", _spread(t.value), t.rationale, ()))
+        for c in prefs.commitments:
+            if c.rationale:
+                out.append(Assumption(f"{pid} relies on {c.promisor} for {c.issue}={c.option}",
+                                      pid, f"credibility {c.credibility.value:g}",
+                                      _spread(c.credibility), c.rationale, ()))
+    for con in scenario.constraints:
+        out.append(Assumption(f"linkage {con.id}: {con.describe()}", "", "-", "-",
+                              con.rationale, ()))
+    return out
+
+
+# ------------------------------------------------------------------------ sections
+def scenario_section(scenario: Scenario, n_assumptions: int) -> str:
+    """Parties, points, ratification rule and the size of the problem."""
+    s = scenario
+    drafts = [p for p in s.plans if not p.no_deal]
+    facts = [
+        ("Parties", str(len(s.parties))),
+        ("Points", f"{len(s.issues)} ({sum(i.size for i in s.issues)} options)"),
+        ("Possible packages", f"{s.space_size:.4g}"),
+        ("Ratification rule", esc(s.ratification.describe())),
+        ("Linkages between points", str(len(s.constraints))),
+        ("Drafts", f"{len(drafts)}" + (" plus “no deal”" if len(drafts) < len(s.plans) else "")),
+        ("Explicit assumptions", f'<a href="#notes">{n_assumptions}</a>'),
+    ]
+    dl = "<dl class=\"facts\">" + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts) \
+        + "</dl>"
+    party_rows = []
+    for p in s.parties:
+        prefs = s.preferences[p.id]
+        unit = f" {prefs.unit}" if prefs.unit else ""
+        party_rows.append((
+            f"<strong>{esc(p.id)}</strong>", esc(p.title), esc(p.description),
+            esc(f"{prefs.reservation.value:g}{unit}"), str(len(prefs.red_lines)),
+        ))
+    parties = table(("id", "name", "who they are", "reservation", "red lines"), party_rows)
+    point_rows = []
+    for i in s.issues:
+        opts = "; ".join(
+            esc(o.title) + (" <em>(default if left open)</em>" if o.id == i.default else "")
+            for o in i.options
+        )
+        point_rows.append((esc(i.point if i.point is not None else ""), esc(i.title), opts))
+    points = table(("#", "point", "options"), point_rows, cls="compact")
+    desc = f"<p>{linkify(s.description)}</p>" if s.description else ""
+    return section("scenario", "Scenario", desc + dl + "<h3>Parties</h3>" + parties
+                   + f"<details><summary>Points and their options ({len(s.issues)})"
+                   f"</summary>{points}</details>")
+
+
+def _party_cell(e: PlanEvaluation, party: str) -> str:
+    o = e.outcome(party)
+    if e.plan.no_deal:
+        return f'<span class="num">{f3(o.utility)}</span> <span class="muted">(reservation)</span>'
+    mark = ('<span class="ok" title="accepts">✓ accepts</span>' if o.acceptable
+            else '<span class="no" title="refuses">✗ refuses</span>')
+    red = "".join(f'<br><span class="red">red line: {esc(r)}</span>' for r in o.red_lines_hit)
+    return (f'<span class="num">{f3(o.utility)}</span> '
+            f'<span class="num muted">({o.margin:+.3f})</span><br>{mark}{red}')
+
+
+def drafts_section(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> str:
+    """One row per draft: utilities, margins, acceptance, red lines, ratification."""
+    rows = []
+    classes = []
+    for e in evaluations:
+        dom = e.pareto_dominated
+        dom_text = {True: "yes", False: "no", None: "not decided"}[dom]
+        if e.plan.no_deal and dom:
+            dom_text = "yes: some package beats every reservation"
+        if dom is None:
+            dom_text = f'<span title="{esc(e.dominance.method)}">not decided</span>'
+        name = f"<strong>{esc(e.plan.name)}</strong>"
+        if e.plan.date:
+            name += f'<br><span class="muted">{esc(e.plan.date)}</span>'
+        ratified = ("—" if e.plan.no_deal
+                    else '<span class="ok">yes</span>' if e.ratified
+                    else '<span class="no">no</span>')
+        rows.append((
+            name, *[_party_cell(e, p) for p in scenario.party_ids], ratified,
+            esc(", ".join(e.blocking_parties)) or "—",
+            esc(", ".join(e.violations)) or "—", dom_text,
+        ))
+        classes.append("nodeal" if e.plan.no_deal else "pass" if e.ratified else "")
+    head = ("draft", *scenario.party_ids, "ratified", "blocking", "linkages broken",
+            "Pareto-dominated")
+    note = ("<p class=\"note\">Each party cell: utility (0 = worst package for that party, "
+            "1 = best) and, in brackets, its margin over the party's reservation; a party "
+            "accepts when the margin is at least zero and no red line is crossed. "
+            "<em>Blocking</em>: parties whose refusal sinks the draft under the ratification "
+            "rule. <em>Pareto-dominated</em>: some admissible package is better for someone "
+            "and worse for nobody.</p>")
+    return section("drafts", "Drafts at a glance",
+                   table(head, rows, cls="drafts", row_classes=classes) + note)
+
+
+def chart_figure(chart: Chart) -> str:
+    """An inline SVG chart with its text alternative (a caption and a table)."""
+    svg = to_svg(chart)
+    alt = table(chart.columns, [[esc(c) for c in r] for r in chart.rows], cls="compact")
+    return (f'<figure id="chart-{esc(chart.key)}" class="chart">'
+            f'<div class="svg" role="img" aria-label="{esc(chart.title)}: '
+            f'{esc(chart.summary)}">{svg}</div>'
+            f"<figcaption><strong>{esc(chart.title)}.</strong> {esc(chart.summary)}"
+            f"<details class=\"alt\"><summary>The numbers behind this chart</summary>"
+            f"{alt}</details></figcaption></figure>")
+
+
+def charts_section(charts: Sequence[Chart]) -> str:
+    """Every chart, in order."""
+    return section("charts", "Charts", "\n".join(chart_figure(c) for c in charts))
+
+
+def _option(scenario: Scenario, issue_id: str, option_id: str, is_open: bool) -> str:
+    title = esc(scenario.issue(issue_id).option(option_id).title)
+    return f'{title} <em class="muted">(open)</em>' if is_open else title
+
+
+def chain_section(scenario: Scenario, chain: Sequence[Plan],
+                  comparisons: Sequence[Comparison]) -> str:
+    """The drafts side by side, changes highlighted, then each step in detail."""
+    if not comparisons:
+        return section("chain", "How the drafts evolved",
+                       "<p>Fewer than two drafts: nothing to compare.</p>")
+    plans = [comparisons[0].a.plan] + [c.b.plan for c in comparisons]
+    choices = [comparisons[0].a.choices] + [c.b.choices for c in comparisons]
+    rows = []
+    classes = []
+    for issue in scenario.issues:
+        cells = [esc(issue.point if issue.point is not None else ""), esc(issue.title)]
+        changed_any = False
+        for k, plan in enumerate(plans):
+            text = _option(scenario, issue.id, choices[k][issue.id], issue.id not in plan.choices)
+            moved = k > 0 and (choices[k][issue.id] != choices[k - 1][issue.id]
+                               or (issue.id in plan.choices) != (issue.id in plans[k - 1].choices))
+            changed_any |= moved
+            cells.append(f'<span class="changed" title="changed from the previous draft">'
+                         f"▲ {text}</span>" if moved else text)
+        rows.append(cells)
+        classes.append("" if changed_any else "same")
+    matrix = table(("#", "point", *[p.name for p in plans]), rows, cls="matrix compact",
+                   row_classes=classes)
+    intro = ("<p>Each column is a draft, in the order tabled; <span class=\"changed\">▲ "
+             "highlighted</span> options changed from the draft before. "
+             "<em>(open)</em>: the draft leaves the point open, so it takes its default."
+             "</p>")
+    steps = [_step(scenario, c) for c in comparisons]
+    return section("chain", "How the drafts evolved", intro + matrix + "".join(steps))
+
+
+def _step(scenario: Scenario, c: Comparison) -> str:
+    ids = scenario.party_ids
+    rows = []
+    for ch in c.changes:
+        rows.append((
+            esc(ch.title),
+            _option(scenario, ch.issue, ch.before, ch.before_open),
+            _option(scenario, ch.issue, ch.after, ch.after_open),
+            *[_delta(ch.utility_change[p]) for p in ids],
+        ))
+    rows.append(("<strong>total</strong>", "", "",
+                 *[f"<strong>{_delta(c.utility_change[p])}</strong>" for p in ids]))
+    accept = "; ".join(
+        f"{esc(p)}: {'accepts' if c.a.outcome(p).acceptable else 'refuses'} → "
+        f"{'accepts' if c.b.outcome(p).acceptable else 'refuses'}" for p in ids)
+    verdict = (f"ratified: {'yes' if c.a.ratified else 'no'} → "
+               f"{'yes' if c.b.ratified else 'no'}")
+    return (f"<h3>{esc(step_label(c))}</h3>"
+            + table(("point", "before", "after", *[f"Δ{p}" for p in ids]), rows,
+                    cls="compact step")
+            + f'<p class="note">{len(c.changes)} point(s) changed, {len(c.unchanged)} '
+              f"unchanged. Gained: {esc(', '.join(c.winners) or 'nobody')}; lost: "
+              f"{esc(', '.join(c.losers) or 'nobody')}. {accept}; {verdict}. "
+              "Point changes count each party's weighted value on that point alone; "
+              "interaction terms only enter the total.</p>")
+
+
+def _delta(x: float) -> str:
+    cls = "up" if x > 1e-9 else "down" if x < -1e-9 else "muted"
+    return f'<span class="num {cls}">{x:+.3f}</span>'
+
+
+def _drivers(drivers: Sequence[Driver]) -> str:
+    if not drivers:
+        return ('<span class="muted">none: the outcome does not vary with the uncertain '
+                "numbers (for instance, a red line is crossed in every draw)</span>")
+    items = "".join(
+        f"<li><strong>{esc(d.label)}</strong> (ρ = {d.correlation:+.2f})"
+        + (f": {linkify(d.rationale)}" if d.rationale else "") + "</li>"
+        for d in drivers)
+    return f'<ol class="drivers">{items}</ol>'
+
+
+def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
+    """Acceptance and ratification probabilities, and what drives them."""
+    if result is None or not result.plans:
+        return section("robustness", "Robustness",
+                       "<p>No robustness analysis was run for this report.</p>")
+    ids = scenario.party_ids
+    rows = [(f"<strong>{esc(r.title)}</strong>",
+             *[f'<span class="num">{r.accept_probability[p]:.0%}</span>' for p in ids],
+             f'<span class="num">{r.ratify_probability:.1%}</span> '
+             f'<span class="num muted">[{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]</span>',
+             _drivers(r.drivers[:3]))
+            for r in result.plans]
+    head = ("draft", *[f"P({p} accepts)" for p in ids], "P(ratified) [95% CI]",
+            "top drivers and why")
+    intro = (f"<p>Every uncertain number of the scenario ({result.uncertain_parameters} of "
+             f"them) was drawn {result.samples} times (seed {result.seed}; the same seed "
+             "gives the same numbers). A driver is an uncertain number whose draws move the "
+             "draft towards or away from ratification; ρ is the Spearman rank correlation "
+             "with the draft's slack (positive: a higher value helps the draft).</p>")
+    per_party = []
+    for r in result.plans:
+        items = "".join(f"<h4>{esc(p)} on {esc(r.title)} (accepts in "
+                        f"{r.accept_probability[p]:.0%} of draws)</h4>"
+                        + _drivers(r.party_drivers.get(p, ())) for p in ids
+                        if 0 < r.accept_probability[p] < 1)
+        per_party.append(items)
+    details = "".join(per_party)
+    more = (f"<details><summary>What drives each party's decision, where it is uncertain"
+            f"</summary>{details}</details>" if details else "")
+    return section("robustness", "Robustness", intro + table(head, rows, cls="robust") + more)
+
+
+def _assumption_rows(items: Sequence[Assumption]) -> list[tuple[str, ...]]:
+    """Rows of the assumptions table; consecutive numbers that share a reason share a row."""
+    groups: list[list[Assumption]] = []
+    for a in items:
+        if groups and (groups[-1][0].why, groups[-1][0].sources) == (a.why, a.sources) \
+                and a.why:
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    return [("<br>".join(esc(a.what) for a in g),
+             "<br>".join(f'<span class="num">{esc(a.value)}</span>' for a in g),
+             "<br>".join(esc(a.spread) for a in g),
+             linkify(g[0].why) or '<span class="muted">—</span>',
+             esc(", ".join(g[0].sources))) for g in groups]
+
+
+def notes_section(scenario: Scenario, items: Sequence[Assumption]) -> str:
+    """The modeller's notes, explicit assumptions (one table per party) and sources."""
+    parts = []
+    if scenario.notes:
+        parts.append("<h3>Modelling notes</h3><ul>"
+                     + "".join(f"<li>{linkify(n)}</li>" for n in scenario.notes) + "</ul>")
+    parts.append(
+        f"<h3>Assumptions ({len(items)})</h3>"
+        "<p>Every number below is a modelling choice, not a fact: a weight, a value, a "
+        "reservation or a credibility, the range the robustness analysis samples, and the "
+        "reason given for it. Linkages are rules that every package must obey.</p>")
+    if not items:
+        parts.append("<p>None recorded.</p>")
+    head = ("assumption", "value", "range", "why", "sources")
+    for owner in [*scenario.party_ids, ""]:
+        mine = [a for a in items if a.party == owner]
+        if not mine:
+            continue
+        label = f"{scenario.party(owner).title} ({owner})" if owner else "Linkages"
+        parts.append(f"<details><summary>{esc(label)}: {len(mine)}</summary>"
+                     + table(head, _assumption_rows(mine), cls="compact assumptions")
+                     + "</details>")
+    if scenario.sources:
+        parts.append("<h3>Sources</h3><dl class=\"sources\">" + "".join(
+            f"<dt>{esc(tag)}</dt><dd>{linkify(text)}</dd>"
+            for tag, text in scenario.sources.items()) + "</dl>")
+    return section("notes", "Modelling notes and assumptions", "".join(parts))
