@@ -24,6 +24,7 @@ core_commands.register(app)
 COMMAND_MODULES = (
     "divide_commands",
     "report_commands",
+    "leak_commands",
     "solve_commands",
     "negotiate_commands",
     "format_commands",
