@@ -1,0 +1,233 @@
+"""Exact solution concepts and the Pareto frontier: ``accord solve`` and ``accord frontier``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from accord.analysis.tables import Tables, compile_scenario
+from accord.cli.common import console, emit_json, guarded, load
+from accord.model import Scenario
+from accord.solve import concepts
+from accord.solve.concepts import Solution
+from accord.solve.frontier import Frontier, pareto_frontier
+
+ScenarioArg = Annotated[str, typer.Argument(help="A bundled scenario name or a file path.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+
+
+class Concept(StrEnum):
+    """The solution concepts ``accord solve`` knows."""
+
+    nash = "nash"
+    ks = "ks"
+    egalitarian = "egalitarian"
+    welfare = "welfare"
+
+
+SOLVERS = {
+    Concept.nash: concepts.nash,
+    Concept.ks: concepts.kalai_smorodinsky,
+    Concept.egalitarian: concepts.egalitarian,
+    Concept.welfare: concepts.welfare,
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``solve`` and ``frontier`` to ``app``."""
+    app.command("solve")(solve)
+    app.command("frontier")(frontier)
+
+
+def solution_dict(s: Scenario, sol: Solution) -> dict[str, Any]:
+    """JSON form of a solution, with the package spelled out as choices."""
+    plan = s.plan_from_indices(sol.package, sol.concept)
+    return {
+        "concept": sol.concept,
+        "choices": dict(plan.choices),
+        "package": [int(k) for k in sol.package],
+        "utilities": dict(zip(s.party_ids, map(float, sol.utilities), strict=True)),
+        "gains": dict(zip(s.party_ids, map(float, sol.gains), strict=True)),
+        "disagreement": dict(zip(s.party_ids, map(float, sol.disagreement), strict=True)),
+        "objective": sol.objective,
+        "proof": {"method": sol.method, "status": sol.status, "gap": sol.gap,
+                  "proven_optimal": sol.proven, "milp_solves": sol.solves},
+        "seconds": sol.seconds,
+    }
+
+
+def solve_all(s: Scenario, tables: Tables | None = None,
+              which: list[Concept] | None = None) -> list[Solution]:
+    """Every requested concept on one set of tables."""
+    tables = tables or compile_scenario(s)
+    return [SOLVERS[c](tables) for c in (which or list(Concept))]
+
+
+@guarded
+def solve(
+    scenario: ScenarioArg,
+    concept: Annotated[list[Concept] | None, typer.Option(
+        "--concept", "-c", help="nash, ks, egalitarian or welfare (repeatable; default all).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Exact Nash, Kalai–Smorodinsky, egalitarian or max-welfare package, with its proof.
+
+    Only admissible packages count (no red line crossed, no linkage broken), and gains are
+    measured over each party's reservation. Small spaces are enumerated; larger ones are
+    solved as mixed-integer programs with HiGHS and reported optimal only when proven.
+    """
+    s = load(scenario)
+    sols = solve_all(s, which=concept)
+    if as_json:
+        emit_json({"scenario": s.id, "solutions": [solution_dict(s, x) for x in sols]})
+        return
+    table = Table("concept", *s.party_ids, "proof", "seconds",
+                  title=f"Efficient, fair packages for {s.title}")
+    for sol in sols:
+        proof = (f"{sol.method}, optimal" if sol.proven
+                 else f"{sol.method}, NOT proven ({sol.status}, gap {sol.gap:.1e})")
+        table.add_row(sol.concept, *[f"{u:.3f}" for u in sol.utilities], proof,
+                      f"{sol.seconds:.2f}")
+    console.print(table)
+    packages = table_of_packages(s, sols)
+    if packages is not None:
+        console.print(packages)
+
+
+def table_of_packages(s: Scenario, sols: list[Solution]) -> Table | None:
+    """The points on which the solutions differ, option by option."""
+    plans = [s.plan_from_indices(sol.package) for sol in sols]
+    table = Table("point", *[sol.concept for sol in sols], title="The packages")
+    same = []
+    for issue in s.issues:
+        picks = [issue.option(p.choices[issue.id]).title for p in plans]
+        if len(set(picks)) == 1:
+            same.append(f"{issue.title}: {picks[0]}")
+        else:
+            table.add_row(issue.title, *picks)
+    if same:
+        table.caption = "Same in every package: " + "; ".join(same)
+    return table
+
+
+def frontier_dict(ids: list[str], f: Frontier) -> dict[str, Any]:
+    """JSON form of a frontier over the parties ``ids`` (in column order)."""
+    return {
+        "exact": f.exact,
+        "method": f.method,
+        "notes": list(f.notes),
+        "count": len(f),
+        "milp_solves": f.solves,
+        "seconds": f.seconds,
+        "points": [
+            {"utilities": dict(zip(ids, map(float, u), strict=True)),
+             "package": [int(k) for k in p]}
+            for p, u in zip(f.packages, f.utilities, strict=True)
+        ],
+    }
+
+
+def frontier_chart(s: Scenario, f: Frontier, ids: list[str]) -> dict[str, Any]:
+    """A Vega-Lite scatter of the frontier for the first two of ``ids``, with the drafts."""
+    from accord.analysis.evaluate import evaluate_all
+
+    x, y = ids[0], ids[1]
+    rows: list[dict[str, Any]] = [
+        {x: float(u[0]), y: float(u[1]), "kind": "frontier", "label": ""} for u in f.utilities
+    ]
+    for e in evaluate_all(s):
+        rows.append({x: e.outcome(x).utility, y: e.outcome(y).utility, "kind": "draft",
+                     "label": e.plan.id})
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": f"Pareto frontier: {x} against {y}, with the drafts",
+        "width": 420, "height": 360,
+        "data": {"values": rows},
+        "layer": [
+            {"mark": {"type": "point", "filled": True},
+             "encoding": {"x": {"field": x, "type": "quantitative", "scale": {"domain": [0, 1]}},
+                          "y": {"field": y, "type": "quantitative", "scale": {"domain": [0, 1]}},
+                          "color": {"field": "kind", "type": "nominal"},
+                          "shape": {"field": "kind", "type": "nominal"}}},
+            {"transform": [{"filter": "datum.kind == 'draft'"}],
+             "mark": {"type": "text", "dx": 6, "align": "left"},
+             "encoding": {"x": {"field": x, "type": "quantitative"},
+                          "y": {"field": y, "type": "quantitative"},
+                          "text": {"field": "label"}}},
+        ],
+    }
+
+
+@guarded
+def frontier(
+    scenario: ScenarioArg,
+    party: Annotated[list[str] | None, typer.Option(
+        "--party", "-p", help="Restrict to these parties (2–3 for an exact frontier of a "
+                              "large space; repeatable).")] = None,
+    chart: Annotated[Path | None, typer.Option(
+        help="Write a chart (SVG, or Vega-Lite JSON if the name ends in .json) of the first "
+             "two parties.")] = None,
+    max_points: Annotated[int, typer.Option(help="Weighted-sum points for 4+ parties.")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """The Pareto frontier over admissible packages.
+
+    Exact by enumeration up to 1e7 packages; beyond, exact for 2–3 parties by the
+    epsilon-constraint method, and for more parties a set of exact frontier points found by
+    weighted sums (with a count).
+    """
+    s = load(scenario)
+    tables = compile_scenario(s)
+    if party:
+        for p in party:
+            s.party(p)
+        sub = _restrict(tables, [s.party_index(p) for p in party])
+        ids = list(party)
+    else:
+        sub, ids = tables, list(s.party_ids)
+    f = pareto_frontier(sub, max_weights=max_points)
+    if chart is not None:
+        _write_chart(chart, frontier_chart(s, f, ids) if len(ids) >= 2 else None)
+    if as_json:
+        emit_json({"scenario": s.id, "parties": ids, **frontier_dict(ids, f)})
+        return
+    console.print(f"{len(f)} frontier points ({f.method}; "
+                  f"{'exact' if f.exact else 'not complete'}; {f.seconds:.2f} s)")
+    for note in f.notes:
+        console.print(f"  {note}")
+    table = Table(*ids, title="Frontier (first 30 points)")
+    for u in f.utilities[:30]:
+        table.add_row(*[f"{v:.3f}" for v in u])
+    console.print(table)
+
+
+def _restrict(tables: Tables, parties: list[int]) -> Tables:
+    """The tables seen by a subset of parties (every party's red lines still apply)."""
+    from dataclasses import replace
+
+    kept = [k for k, t in enumerate(tables.terms) if t.party in parties]
+    return replace(
+        tables, util=tables.util[:, :, parties], base=tables.base[:, parties],
+        reservation=tables.reservation[:, parties], low=tables.low[:, parties],
+        span=tables.span[:, parties], clip=tables.clip[parties],
+        terms=tuple(replace(tables.terms[k], party=parties.index(tables.terms[k].party))
+                    for k in kept),
+        term_values=tables.term_values[:, kept],
+    )
+
+
+def _write_chart(path: Path, spec: dict[str, Any] | None) -> None:
+    import json
+
+    import vl_convert
+
+    if spec is None:
+        raise typer.BadParameter("a chart needs at least two parties")
+    text = json.dumps(spec, indent=2) if path.suffix == ".json" else \
+        vl_convert.vegalite_to_svg(spec)
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,89 @@
+"""Each recipient's fingerprinted rendering of a draft's text (via :mod:`accord.leaks`).
+
+A version is rendered for a recipient with ``accord.leaks.render(text_by_point, key,
+draft_id, recipient_id)`` where ``draft_id`` names the version (``dr_...@3``), ``key`` is
+the room's secret and ``recipient_id`` the member id. The room export carries the key,
+each version's canonical points and its readers, which is what
+``accord.leaks.trace`` needs to name the source of a leaked copy.
+
+Until the leak engine is installed the text is rendered plainly and marked
+``fingerprinted: false``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+
+def version_id(draft_id: str, version: int) -> str:
+    """The id a draft version has for the leak engine."""
+    return f"{draft_id}@{version}"
+
+
+def ordered_points(texts: Mapping[str, str], issue_order: Sequence[str]) -> dict[str, str]:
+    """Point texts in the scenario's point order (unknown points last, by id)."""
+    known = [i for i in issue_order if i in texts]
+    rest = sorted(set(texts) - set(known))
+    return {i: texts[i] for i in [*known, *rest]}
+
+
+def _engine() -> Callable[..., str] | None:
+    try:
+        module = importlib.import_module("accord.leaks")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("accord.leaks",):
+            raise
+        return None
+    render: Any = getattr(module, "render", None)
+    return render if callable(render) else None
+
+
+def plain(points: Mapping[str, str]) -> str:
+    """The unfingerprinted rendering: one paragraph per point."""
+    return "\n\n".join(f"[{pid}] {text}" for pid, text in points.items())
+
+
+def render(points: Mapping[str, str], key_hex: str, draft_id: str, version: int,
+           recipient_id: str) -> tuple[str, bool]:
+    """The recipient's copy of a version's text, and whether it is fingerprinted."""
+    if not points:
+        return "", False
+    engine = _engine()
+    if engine is None:
+        return plain(points), False
+    return engine(dict(points), bytes.fromhex(key_hex), version_id(draft_id, version),
+                  recipient_id), True
+
+
+class RenderCache:
+    """Rendered copies by (room, draft version, recipient): versions never change."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, str, int, str], tuple[str, bool]] = OrderedDict()
+
+    def render(self, room_id: str, points: Mapping[str, str], key_hex: str, draft_id: str,
+               version: int, recipient_id: str) -> tuple[str, bool]:
+        """Like :func:`render`, remembered."""
+        key = (room_id, draft_id, version, recipient_id)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+        out = render(points, key_hex, draft_id, version, recipient_id)
+        with self._lock:
+            self._items[key] = out
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return out
+
+
+def available() -> bool:
+    """Whether the leak engine is installed."""
+    return _engine() is not None

@@ -1,0 +1,428 @@
+"""Exhaustive enumeration of packages and exact Pareto filtering (skyline).
+
+A package is identified by its mixed-radix number in the *original* option space
+(issue 0 most significant, the last issue fastest): ``id = sum_i x_i * stride_i``.
+Enumeration walks only the options that cross no red line and yields, chunk by chunk,
+the ids and utilities of the admissible packages (red lines and linkages honoured).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from accord.solve.errors import SpaceTooLargeError
+from accord.solve.problem import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Problem,
+    TablesLike,
+    as_problem,
+)
+
+#: Default upper bound on the number of packages enumeration may visit.
+ENUMERATION_LIMIT = 10**7
+#: Utilities closer than this are equal for dominance (a power of two, about 9e-13).
+RESOLUTION = 2.0**-40
+#: Default number of packages per chunk.
+CHUNK = 1 << 18
+
+Keep = Literal["one", "all"]
+
+__all__ = [
+    "CHUNK",
+    "ENUMERATION_LIMIT",
+    "RESOLUTION",
+    "Block",
+    "admissible_block",
+    "decode",
+    "encode",
+    "iter_admissible",
+    "skyline",
+    "strides",
+]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Admissible packages of one chunk: their ids ``(k,)`` and utilities ``(k, P)``."""
+
+    ids: IntArray
+    utilities: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+
+def strides(problem: Problem) -> IntArray:
+    """Mixed-radix place values of the issues (last issue fastest)."""
+    sizes = problem.sizes.tolist()
+    out = [1] * len(sizes)
+    for i in range(len(sizes) - 2, -1, -1):
+        out[i] = out[i + 1] * int(sizes[i + 1])
+    if problem.space_size >= 2**63:
+        raise SpaceTooLargeError("package ids need more than 63 bits")
+    return np.asarray(out, dtype=np.int64)
+
+
+def decode(tables: TablesLike | Problem, ids: IntArray) -> IntArray:
+    """Packages ``(m, n_issues)`` from package ids ``(m,)``."""
+    problem = as_problem(tables)
+    rem = np.asarray(ids, dtype=np.int64).reshape(-1).copy()
+    out = np.empty((rem.shape[0], problem.n_issues), dtype=np.int64)
+    for i in range(problem.n_issues - 1, -1, -1):
+        size = int(problem.sizes[i])
+        out[:, i] = rem % size
+        rem //= size
+    return out
+
+
+def encode(tables: TablesLike | Problem, packages: IntArray) -> IntArray:
+    """Package ids ``(m,)`` of packages ``(m, n_issues)``."""
+    problem = as_problem(tables)
+    packages = np.asarray(packages, dtype=np.int64).reshape(-1, problem.n_issues)
+    return np.asarray(packages @ strides(problem), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """Partial packages over a set of issues: ids, raw utilities, indicator columns."""
+
+    ids: IntArray
+    raw: FloatArray
+    cols: BoolArray  # (k, n_cols)
+
+
+def _grid(options: list[IntArray]) -> IntArray:
+    """Cartesian product (last fastest) of per-issue option lists, shape ``(k, len)``."""
+    if not options:
+        return np.zeros((1, 0), dtype=np.int64)
+    mesh = np.meshgrid(*options, indexing="ij")
+    return np.stack([m.reshape(-1) for m in mesh], axis=1).astype(np.int64)
+
+
+class _Plan:
+    """How a split of the issues into a high and a low block evaluates packages."""
+
+    def __init__(self, problem: Problem, low: list[int]) -> None:
+        self.problem = problem
+        n = problem.n_issues
+        low_set = set(low)
+        self.low = low
+        self.high = [i for i in range(n) if i not in low_set]
+        self.high_set = set(self.high)
+        self.stride = strides(problem)
+        self.options = [problem.allowed_options(i) for i in range(n)]
+        # conditions whose issues straddle the split: one indicator column per side
+        self.cross_terms: list[int] = []
+        self.low_terms: list[int] = []
+        self.high_terms: list[int] = []
+        for t, term in enumerate(problem.interactions):
+            inside = [i in low_set for i in term.issues]
+            if all(inside):
+                self.low_terms.append(t)
+            elif not any(inside):
+                self.high_terms.append(t)
+            else:
+                self.cross_terms.append(t)
+        self.cross_links: list[int] = []
+        self.low_links: list[int] = []
+        self.high_links: list[int] = []
+        for k, link in enumerate(problem.links):
+            a, b = link.issue_a in low_set, link.issue_b in low_set
+            if a and b:
+                self.low_links.append(k)
+            elif not a and not b:
+                self.high_links.append(k)
+            else:
+                self.cross_links.append(k)
+
+    def side(self, packages: IntArray, issues: list[int], low: bool) -> _Side:
+        """Evaluate partial packages ``(k, len(issues))`` over ``issues``."""
+        pr = self.problem
+        k = packages.shape[0]
+        raw = np.zeros((k, pr.n_parties))
+        ids = np.zeros(k, dtype=np.int64)
+        where = {issue: c for c, issue in enumerate(issues)}
+        for c, issue in enumerate(issues):
+            raw += pr.util[pr.offsets[issue] + packages[:, c]]
+            ids += packages[:, c] * self.stride[issue]
+        ok = np.ones(k, dtype=bool)
+        for t in self.low_terms if low else self.high_terms:
+            term = pr.interactions[t]
+            hold = np.ones(k, dtype=bool)
+            for issue, mask in zip(term.issues, term.masks, strict=True):
+                hold &= mask[packages[:, where[issue]]]
+            raw[hold] += term.values
+        for li in self.low_links if low else self.high_links:
+            link = pr.links[li]
+            a = link.mask_a[packages[:, where[link.issue_a]]]
+            b = link.mask_b[packages[:, where[link.issue_b]]]
+            ok &= ~(a & b) if link.excludes else ~(a & ~b)
+        cols = []
+        for t in self.cross_terms:
+            term = pr.interactions[t]
+            hold = np.ones(k, dtype=bool)
+            for issue, mask in zip(term.issues, term.masks, strict=True):
+                if issue in where:
+                    hold &= mask[packages[:, where[issue]]]
+            cols.append(hold)
+        for li in self.cross_links:
+            link = pr.links[li]
+            if link.issue_a in where:
+                cols.append(link.mask_a[packages[:, where[link.issue_a]]])
+            else:
+                cols.append(link.mask_b[packages[:, where[link.issue_b]]])
+        col_arr = np.stack(cols, axis=1) if cols else np.zeros((k, 0), dtype=bool)
+        return _Side(ids[ok], raw[ok], col_arr[ok])
+
+    def combine(self, high: _Side, low: _Side) -> tuple[IntArray, FloatArray]:
+        """All admissible pairs of a high and a low side: ids and clipped utilities."""
+        pr = self.problem
+        h, m = high.ids.shape[0], low.ids.shape[0]
+        raw = (high.raw[:, None, :] + low.raw[None, :, :]).reshape(h * m, pr.n_parties)
+        raw += pr.base
+        ids = (high.ids[:, None] + low.ids[None, :]).reshape(-1)
+        col = 0
+        for t in self.cross_terms:
+            hold = (high.cols[:, col, None] & low.cols[None, :, col]).reshape(-1)
+            raw[hold] += pr.interactions[t].values
+            col += 1
+        ok = np.ones(h * m, dtype=bool)
+        for li in self.cross_links:
+            link = pr.links[li]
+            hc, lc = high.cols[:, col], low.cols[:, col]
+            a_high = link.issue_a in self.high_set
+            a = hc[:, None] if a_high else lc[None, :]
+            b = lc[None, :] if a_high else hc[:, None]
+            bad = (a & b) if link.excludes else (a & ~b)
+            ok &= ~bad.reshape(-1)
+            col += 1
+        if not ok.all():
+            ids, raw = ids[ok], raw[ok]
+        return ids, pr.finish(raw)
+
+
+def _split(problem: Problem, chunk: int) -> list[int]:
+    """The trailing issues forming the low block (their product at most ``chunk // 4``)."""
+    cap = max(1, chunk // 4)
+    low: list[int] = []
+    prod = 1
+    for i in range(problem.n_issues - 1, -1, -1):
+        r = int(problem.allowed_options(i).shape[0])
+        if prod * r > cap:
+            break
+        prod *= r
+        low.append(i)
+    return sorted(low)
+
+
+def iter_admissible(
+    tables: TablesLike | Problem, *, limit: int = ENUMERATION_LIMIT, chunk: int = CHUNK
+) -> Iterator[Block]:
+    """Yield every admissible package's id and utilities, chunk by chunk.
+
+    Vectorised mixed-radix enumeration (Knuth, *TAOCP* Vol. 4A, §7.2.1.1, Algorithm M,
+    done a chunk at a time with array arithmetic instead of one step at a time).
+
+    Steps:
+        1. Drop every option on a red line; the remaining options span ``R`` packages
+           (``SpaceTooLargeError`` when ``R > limit``).
+        2. Split the issues into a trailing *low* block, enumerated once, and a leading
+           *high* block, enumerated in chunks by mixed-radix decoding of a range of numbers.
+        3. Evaluate each block's partial utilities, the interaction terms and linkages that
+           lie inside it, and one indicator per term or linkage that straddles the split.
+        4. For each high chunk, form all (high, low) pairs by broadcasting, add straddling
+           terms, drop pairs that break a straddling linkage, clip clipped parties, yield.
+
+    Args:
+        tables: compiled tables (or a :class:`Problem`).
+        limit: most red-line-free packages to visit.
+        chunk: approximate number of packages per yielded block.
+
+    Yields:
+        Blocks of admissible packages in increasing id order within a block.
+    """
+    problem = as_problem(tables)
+    size = problem.allowed_space_size
+    if size == 0:
+        return
+    if size > limit:
+        raise SpaceTooLargeError(
+            f"{size} red-line-free packages exceed the enumeration limit {limit}"
+        )
+    plan = _Plan(problem, _split(problem, chunk))
+    low_pk = _grid([plan.options[i] for i in plan.low])
+    low = plan.side(low_pk, plan.low, low=True)
+    if low.ids.shape[0] == 0:
+        return
+    radix = [int(plan.options[i].shape[0]) for i in plan.high]
+    n_high = 1
+    for r in radix:
+        n_high *= r
+    rows = max(1, chunk // max(1, low.ids.shape[0]))
+    for start in range(0, n_high, rows):
+        rem = np.arange(start, min(n_high, start + rows), dtype=np.int64)
+        digits = np.empty((rem.shape[0], len(plan.high)), dtype=np.int64)
+        for c in range(len(plan.high) - 1, -1, -1):
+            digits[:, c] = plan.options[plan.high[c]][rem % radix[c]]
+            rem //= radix[c]
+        high = plan.side(digits, plan.high, low=False)
+        if high.ids.shape[0] == 0:
+            continue
+        ids, util = plan.combine(high, low)
+        if ids.shape[0]:
+            yield Block(ids, util)
+
+
+def admissible_block(
+    tables: TablesLike | Problem, *, limit: int = ENUMERATION_LIMIT, chunk: int = CHUNK
+) -> Block:
+    """All admissible packages at once (see :func:`iter_admissible`)."""
+    problem = as_problem(tables)
+    blocks = list(iter_admissible(problem, limit=limit, chunk=chunk))
+    if not blocks:
+        return Block(np.zeros(0, dtype=np.int64), np.zeros((0, problem.n_parties)))
+    return Block(np.concatenate([b.ids for b in blocks]),
+                 np.concatenate([b.utilities for b in blocks]))
+
+
+# ------------------------------------------------------------------------- skyline
+def _dense_rank(values: FloatArray) -> IntArray:
+    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
+def _sfs(u: FloatArray, g: IntArray, block: int = 512, fchunk: int = 4096) -> BoolArray:
+    """Sort-filter skyline on rows sorted so that any dominator precedes what it dominates."""
+    n, p = u.shape
+    kept = np.zeros(n, dtype=bool)
+    fu = np.empty((n, p))
+    fg = np.empty(n, dtype=np.int64)
+    k = 0
+    upper = np.triu(np.ones((block, block), dtype=bool), 1)
+    for s in range(0, n, block):
+        bu, bg = u[s:s + block], g[s:s + block]
+        alive = np.ones(bu.shape[0], dtype=bool)
+        for c in range(0, k, fchunk):
+            idx = np.flatnonzero(alive)
+            if idx.size == 0:
+                break
+            cu, cg = fu[c:min(k, c + fchunk)], fg[c:min(k, c + fchunk)]
+            dom = (cu[:, None, :] >= bu[idx][None, :, :]).all(axis=2)
+            dom &= cg[:, None] == bg[idx][None, :]
+            alive[idx[dom.any(axis=0)]] = False
+        idx = np.flatnonzero(alive)
+        if idx.size > 1:
+            b = bu[idx]
+            dom = (b[:, None, :] >= b[None, :, :]).all(axis=2)
+            dom &= bg[idx][:, None] == bg[idx][None, :]
+            dom &= upper[:idx.size, :idx.size]
+            alive[idx[dom.any(axis=0)]] = False
+        kept[s:s + bu.shape[0]] = alive
+        m = int(alive.sum())
+        fu[k:k + m] = bu[alive]
+        fg[k:k + m] = bg[alive]
+        k += m
+    return kept
+
+
+def _pivot_filter(u: FloatArray, g: IntArray, n_pivots: int = 48,
+                  chunk: int = 1 << 15) -> BoolArray:
+    """Mark rows strictly dominated by one of a few high-sum rows (a sound prefilter)."""
+    total = u.sum(axis=1)
+    piv = np.argsort(-total, kind="stable")[:n_pivots]
+    pu, pg = u[piv], g[piv]
+    alive = np.ones(u.shape[0], dtype=bool)
+    for s in range(0, u.shape[0], chunk):
+        cu, cg = u[s:s + chunk], g[s:s + chunk]
+        ge = (pu[:, None, :] >= cu[None, :, :]).all(axis=2)
+        gt = (pu[:, None, :] > cu[None, :, :]).any(axis=2)
+        dom = ge & gt & (pg[:, None] == cg[None, :])
+        alive[s:s + chunk] = ~dom.any(axis=0)
+    return alive
+
+
+def _skyline_unique(u: FloatArray, g: IntArray) -> BoolArray:
+    """Skyline mask of distinct rows sorted by (group, u_0 desc, u_1 desc, ...)."""
+    n, p = u.shape
+    first = np.ones(n, dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    if p == 1:
+        return first
+    if p == 2:
+        # within a group, keep a row iff its u_1 beats every earlier row's u_1
+        comp = _dense_rank(g.astype(np.float64)) * (n + 1) + _dense_rank(u[:, 1])
+        prev = np.empty(n, dtype=np.int64)
+        prev[0] = -1
+        prev[1:] = np.maximum.accumulate(comp)[:-1]
+        return np.asarray(comp > prev, dtype=bool)
+    alive = np.ones(n, dtype=bool)
+    if n > 20000:
+        alive = _pivot_filter(u, g)
+    idx = np.flatnonzero(alive)
+    kept = np.zeros(n, dtype=bool)
+    kept[idx[_sfs(u[idx], g[idx])]] = True
+    return kept
+
+
+def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None = None,
+            resolution: float = 0.0) -> IntArray:
+    """Indices of the Pareto-optimal rows of ``points`` (maximisation).
+
+    Row ``a`` dominates row ``b`` when ``a >= b`` in every column and ``a != b``. With
+    ``groups``, only rows of the same group are compared (a partition into independent
+    skylines). With ``resolution = 0`` comparisons are exact; with ``resolution > 0``
+    rows are compared after rounding every value to a multiple of ``resolution`` (the
+    engine uses :data:`RESOLUTION`, so that sums of the same numbers taken in different
+    orders, which differ by a few ulps, count as equal).
+
+    Sort-filter skyline (Chomicki, Godfrey, Gryz & Liang, "Skyline with presorting",
+    ICDE 2003), with a 2-D sweep (Kung, Luccio & Preparata, J. ACM 22(4), 1975).
+
+    Steps:
+        1. Sort rows by group, then lexicographically decreasing; a dominator then always
+           precedes the rows it dominates, and equal rows are adjacent.
+        2. Collapse runs of equal rows to their first row.
+        3. One column: keep the first row of each group. Two columns: keep a row iff its
+           second coordinate beats the running maximum of its group (integer ranks make
+           the grouped running maximum exact). More columns: drop rows strictly dominated
+           by a few high-sum pivots, then filter the rest in sorted blocks against the
+           rows kept so far and against earlier rows of the block.
+        4. ``keep="one"``: return one index per distinct Pareto-optimal vector (the lowest
+           index among equal rows); ``keep="all"``: return every row whose vector is
+           Pareto-optimal, ties and duplicates included.
+
+    Args:
+        points: ``(n, P)`` utility vectors.
+        keep: ``"one"`` or ``"all"`` (see step 4).
+        groups: optional ``(n,)`` integer group labels.
+        resolution: compare values rounded to multiples of this (0: exact).
+
+    Returns:
+        Indices into ``points``, in the order of step 1.
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2:
+        raise ValueError(f"points must be a 2-D array, got shape {pts.shape}")
+    n, p = pts.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if p == 0:
+        return np.arange(n if keep == "all" else 1, dtype=np.int64)
+    g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    if resolution > 0:
+        pts = np.rint(pts / resolution)
+    keys = [-pts[:, c] for c in range(p - 1, -1, -1)]
+    order = np.lexsort([*keys, g])
+    su, sg = pts[order], g[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (su[1:] != su[:-1]).any(axis=1) | (sg[1:] != sg[:-1])
+    kept = _skyline_unique(su[new], sg[new])
+    if keep == "one":
+        return np.asarray(order[new][kept], dtype=np.int64)
+    run = np.cumsum(new) - 1
+    return np.asarray(order[kept[run]], dtype=np.int64)

@@ -1,0 +1,535 @@
+"""The Pareto frontier of the admissible packages, exactly where it can be had.
+
+Three methods, picked by :func:`pareto_frontier` (``method="auto"``):
+
+* ``"enumeration"`` (red-line-free space up to ``limit``, default ``1e7``): exhaustive,
+  with dominance pruning of partial packages; exact.
+* ``"epsilon-constraint"`` (2 or 3 parties, any size): lexicographic ε-constraint MILPs;
+  exact up to the resolution ``step``.
+* ``"weighted-sums"`` (more parties): maximisers of positive weighted sums over a grid of
+  weights; every point is Pareto-optimal but points off the convex hull may be missed.
+
+Only admissible packages count (red lines and linkages honoured); optionally only
+individually rational ones (every party at least at its disagreement utility, within
+``EPS``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from accord.solve.enumerate import (
+    ENUMERATION_LIMIT,
+    RESOLUTION,
+    Keep,
+    decode,
+    iter_admissible,
+    skyline,
+    strides,
+)
+from accord.solve.errors import SpaceTooLargeError
+from accord.solve.milp import FEAS_TOL, Encoding
+from accord.solve.problem import (
+    EPS,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Problem,
+    TablesLike,
+    as_problem,
+)
+
+Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
+
+__all__ = ["Frontier", "pareto_frontier"]
+
+_CHUNK = 1 << 18
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Pareto-optimal admissible packages.
+
+    Attributes:
+        packages: ``(k, n_issues)`` option positions, sorted by decreasing utility vector.
+        utilities: ``(k, P)`` their utilities.
+        exact: every Pareto-optimal utility vector is present (one package per vector,
+            or every package with ``keep="all"``).
+        method: ``"enumeration"``, ``"epsilon-constraint"`` or ``"weighted-sums"``.
+        notes: what was done and what it proves, in words.
+        solves: number of MILP solves (0 for enumeration).
+        seconds: wall-clock time.
+    """
+
+    packages: IntArray
+    utilities: FloatArray
+    exact: bool
+    method: str
+    notes: tuple[str, ...] = field(default=())
+    solves: int = 0
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return int(self.packages.shape[0])
+
+
+# ------------------------------------------------------------------ enumeration
+@dataclass(frozen=True)
+class _Node:
+    """Surviving partial packages over ``issues``; ``cols[:, k]`` describes ``items[k]``."""
+
+    issues: frozenset[int]
+    ids: IntArray
+    raw: FloatArray
+    cols: BoolArray
+    items: tuple[int, ...]
+
+
+class _Pareto:
+    """Exhaustive frontier by pruned products of partial packages."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.pr = problem
+        self.stride = strides(problem)
+        n_terms = len(problem.interactions)
+        self.n_terms = n_terms
+        self.item_issues: list[frozenset[int]] = [
+            frozenset(t.issues) for t in problem.interactions
+        ] + [frozenset((k.issue_a, k.issue_b)) for k in problem.links]
+
+    def order(self) -> list[int]:
+        """Issues ordered so that issues sharing a term or linkage sit close together."""
+        n = self.pr.n_issues
+        adj: list[set[int]] = [set() for _ in range(n)]
+        for issues in self.item_issues:
+            for i in issues:
+                adj[i] |= issues - {i}
+        seen: set[int] = set()
+        out: list[int] = []
+        for root in range(n):
+            if root in seen:
+                continue
+            queue = [root]
+            seen.add(root)
+            while queue:
+                i = queue.pop(0)
+                out.append(i)
+                for j in sorted(adj[i] - seen):
+                    seen.add(j)
+                    queue.append(j)
+        return out
+
+    def _column(self, item: int, issue: int, options: IntArray) -> BoolArray:
+        if item < self.n_terms:
+            term = self.pr.interactions[item]
+            return term.masks[term.issues.index(issue)][options]
+        link = self.pr.links[item - self.n_terms]
+        mask = link.mask_a if link.issue_a == issue else link.mask_b
+        return mask[options]
+
+    def leaf(self, issue: int) -> _Node:
+        pr = self.pr
+        options = pr.allowed_options(issue)
+        items = tuple(k for k, s in enumerate(self.item_issues) if issue in s)
+        cols = np.stack([self._column(k, issue, options) for k in items], axis=1) \
+            if items else np.zeros((options.shape[0], 0), dtype=bool)
+        return self.prune(_Node(frozenset({issue}), options * self.stride[issue],
+                                pr.util[pr.offsets[issue] + options], cols, items))
+
+    def prune(self, node: _Node) -> _Node:
+        """Drop partial packages dominated by one with the same indicator columns."""
+        if node.ids.shape[0] <= 1:
+            return node
+        cols = node.cols
+        if cols.shape[1] == 0:
+            groups = None
+        elif cols.shape[1] <= 62:
+            groups = cols.astype(np.int64) @ (np.int64(1) << np.arange(cols.shape[1],
+                                                                     dtype=np.int64))
+        else:
+            groups = np.unique(cols, axis=0, return_inverse=True)[1].reshape(-1)
+        keep = np.sort(skyline(node.raw, keep="one", groups=groups, resolution=RESOLUTION))
+        return _Node(node.issues, node.ids[keep], node.raw[keep], cols[keep], node.items)
+
+    def combine(self, a: _Node, b: _Node) -> _Node:
+        issues = a.issues | b.issues
+        items = sorted(set(a.items) | set(b.items))
+        open_items = tuple(k for k in items if not self.item_issues[k] <= issues)
+        pos_a = {k: c for c, k in enumerate(a.items)}
+        pos_b = {k: c for c, k in enumerate(b.items)}
+        m = b.ids.shape[0]
+        if m == 0 or a.ids.shape[0] == 0:
+            n_parties = self.pr.n_parties
+            return _Node(issues, np.zeros(0, np.int64), np.zeros((0, n_parties)),
+                         np.zeros((0, len(open_items)), bool), open_items)
+        rows = max(1, _CHUNK // max(1, m))
+        parts = []
+        for s in range(0, a.ids.shape[0], rows):
+            ia = slice(s, s + rows)
+            h = a.ids[ia].shape[0]
+            raw = (a.raw[ia][:, None, :] + b.raw[None, :, :]).reshape(h * m, -1)
+            ids = (a.ids[ia][:, None] + b.ids[None, :]).reshape(-1)
+            ok = np.ones(h * m, dtype=bool)
+            ones_a = np.ones((h, 1), dtype=bool)
+            ones_b = np.ones((1, m), dtype=bool)
+            new_cols = []
+            for k in items:
+                ca = a.cols[ia, pos_a[k]][:, None] if k in pos_a else ones_a
+                cb = b.cols[:, pos_b[k]][None, :] if k in pos_b else ones_b
+                closed = k not in open_items
+                if k < self.n_terms:
+                    hold = (ca & cb).reshape(-1) if closed else None
+                    if hold is not None:
+                        raw[hold] += self.pr.interactions[k].values
+                    else:
+                        new_cols.append((ca & cb).reshape(-1))
+                    continue
+                link = self.pr.links[k - self.n_terms]
+                if not closed:
+                    new_cols.append(np.broadcast_to(ca if k in pos_a else cb,
+                                                    (h, m)).reshape(-1))
+                    continue
+                first, second = (ca, cb) if link.issue_a in a.issues else (cb, ca)
+                bad = (first & second) if link.excludes else (first & ~second)
+                ok &= ~bad.reshape(-1)
+            cols = np.stack(new_cols, axis=1) if new_cols else np.zeros((h * m, 0), bool)
+            parts.append(self.prune(_Node(issues, ids[ok], raw[ok], cols[ok], open_items)))
+        node = _Node(issues, np.concatenate([p.ids for p in parts]),
+                     np.concatenate([p.raw for p in parts]),
+                     np.concatenate([p.cols for p in parts]), open_items)
+        return self.prune(node) if len(parts) > 1 else node
+
+    def build(self, order: list[int]) -> _Node:
+        if len(order) == 1:
+            return self.leaf(order[0])
+        half = len(order) // 2
+        return self.combine(self.build(order[:half]), self.build(order[half:]))
+
+
+def _enumerated(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple[
+        IntArray, FloatArray]:
+    """Exact frontier ``(packages, utilities)`` by exhaustive pruned enumeration.
+
+    Multi-objective dynamic programming over a binary tree of issue blocks (Villarreal &
+    Karwan, "Multicriteria integer programming: a (hybrid) dynamic programming recursive
+    approach", *Math. Programming* 21, 1981; nonserial form after Bertelè & Brioschi,
+    *Nonserial Dynamic Programming*, 1972).
+
+    Steps:
+        1. Order the issues so that issues sharing an interaction term or a linkage are
+           adjacent, and split them recursively into halves.
+        2. Leaf: the options of one issue that cross no red line, with their additive
+           utilities and one indicator column per term or linkage that involves the issue.
+        3. Combine two blocks: form all pairs; add the terms and check the linkages that
+           now lie inside the block; keep one indicator column per term or linkage that
+           still reaches outside (for a term, the conjunction of its conditions so far).
+        4. Prune: among partial packages with equal indicator columns, drop those whose
+           partial utility vector is dominated, and all but one of equal vectors. This is
+           safe: two partial packages with equal columns meet
+           every completion with the same interaction terms and linkage outcomes, so the
+           difference of the full utility vectors is the difference of the partial ones,
+           and clipping ``min(1, max(0, .))`` is monotone.
+        5. At the root no column is left: clip, keep the individually rational packages
+           when asked, and take the exact skyline (one package per vector).
+        6. With ``keep="all"``, enumerate the admissible packages once more and keep every
+           one whose utility vector matches a frontier vector within ``2 * RESOLUTION``.
+    """
+    if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
+        return np.zeros((0, problem.n_issues), np.int64), np.zeros((0, problem.n_parties))
+    dp = _Pareto(problem)
+    root = dp.build(dp.order())
+    util = problem.finish(root.raw + problem.base)
+    ids = root.ids
+    if floor is not None:
+        ok = (util >= floor).all(axis=1)
+        ids, util = ids[ok], util[ok]
+    sel = skyline(util, keep="one", resolution=RESOLUTION)
+    packages = decode(problem, ids[sel])
+    util = problem.evaluate(packages)
+    if keep == "one":
+        return packages, util
+    packages = _all_ties(problem, util, floor)
+    util = problem.evaluate(packages)
+    order = np.lexsort([-util[:, c] for c in range(util.shape[1] - 1, -1, -1)])
+    return packages[order], util[order]
+
+
+def _all_ties(problem: Problem, front: FloatArray, floor: FloatArray | None) -> IntArray:
+    """Every admissible package whose utility vector is a frontier vector (within 2e-12)."""
+    found = []
+    for block in iter_admissible(problem):
+        u = block.utilities
+        near = np.zeros(u.shape[0], dtype=bool)
+        for s in range(0, front.shape[0], 256):
+            f = front[s:s + 256]
+            close = np.abs(u[:, None, :] - f[None, :, :]).max(axis=2) <= 2 * RESOLUTION
+            near |= np.asarray(close, dtype=bool).any(axis=1)
+        if floor is not None:
+            near &= (u >= floor).all(axis=1)
+        found.append(block.ids[near])
+    ids = np.concatenate(found) if found else np.zeros(0, np.int64)
+    return decode(problem, ids)
+
+
+# ----------------------------------------------------------------------- MILP
+def _encoding(problem: Problem, floor: FloatArray, time_limit: float | None) -> Encoding:
+    enc = Encoding(problem, time_limit=time_limit)
+    for p in range(problem.n_parties):
+        if np.isfinite(floor[p]):
+            enc.require_utility(p, float(floor[p]))
+    return enc
+
+
+class _Lex:
+    """Lexicographic maximisation on an :class:`Encoding`, counting solves."""
+
+    def __init__(self, enc: Encoding, problem: Problem) -> None:
+        self.enc = enc
+        self.pr = problem
+        self.solves = 0
+        self.proven = True
+        self.status: set[str] = set()
+
+    def run(self, order: list[int], lowers: dict[int, float]) -> IntArray | None:
+        """Maximise ``u[order[0]]``, then the next at that level, ...; ``None`` if infeasible.
+
+        ``lowers`` gives temporary lower bounds; every bound is restored afterwards.
+        """
+        enc = self.enc
+        touched = set(lowers)
+        for p, lo in lowers.items():
+            enc.release_utility(p, lo)
+        package: IntArray | None = None
+        try:
+            for k, p in enumerate(order):
+                enc.maximise(utilities=np.eye(self.pr.n_parties)[p])
+                res = enc.solve()
+                self.solves += 1
+                self.status.add(res.status)
+                if res.package is None:
+                    if k == 0 and res.infeasible:
+                        return None
+                    # a later stage keeps the earlier package feasible in exact arithmetic;
+                    # "Infeasible" there means the earlier package met a bound only within
+                    # the solver's tolerance; the caller checks bounds on true utilities
+                    self.proven &= res.infeasible
+                    return package
+                self.proven &= res.proven
+                package = res.package
+                if k + 1 < len(order):
+                    value = float(self.pr.evaluate(package)[0, p])
+                    enc.release_utility(p, max(lowers.get(p, -np.inf), value - EPS))
+                    touched.add(p)
+            return package
+        finally:
+            for p in touched:
+                enc.release_utility(p)
+
+
+def _eps2(lex: _Lex, a: int, b: int, extra: dict[int, float], step: float,
+          max_solves: int, third: int | None) -> tuple[list[IntArray], bool]:
+    """All 2-D nondominated points (parties ``a``, ``b``) under the bounds ``extra``."""
+    found: list[IntArray] = []
+    eps = -np.inf
+    order = [a, b] + ([third] if third is not None else [])
+    while lex.solves < max_solves:
+        bounds = {**extra, b: eps}
+        # written with FEAS_TOL to spare, so that the true utilities satisfy the bounds
+        package = lex.run(order, {p: lo + FEAS_TOL for p, lo in bounds.items()})
+        if package is None:
+            return found, True
+        util = lex.pr.evaluate(package)[0]
+        if all(util[p] >= lo - 1e-12 for p, lo in bounds.items()):
+            found.append(package)
+        # else: a bound met only within the solver's feasibility tolerance; step past it
+        eps = max(eps, float(util[b])) + step
+    return found, False
+
+
+def _epsilon_constraint(problem: Problem, floor: FloatArray, step: float, max_solves: int,
+                        time_limit: float | None) -> tuple[list[IntArray], bool, list[str],
+                                                           int]:
+    """Exact frontier for two or three parties by lexicographic ε-constraint MILPs.
+
+    Two parties (Haimes, Lasdon & Wismer, *IEEE Trans. SMC* 1(3), 1971; lexicographic
+    form as in Laumanns, Thiele & Zitzler, *EJOR* 169(3), 2006):
+
+    1. ``ε = -inf``.
+    2. Maximise ``u_1`` subject to ``u_2 >= ε + τ``; stop if infeasible. Fix
+       ``u_1 >= u_1* - EPS`` and maximise ``u_2``: the package found is Pareto-optimal
+       (anything dominating it would satisfy both stages' constraints).
+    3. ``ε = u_2* + step``; go to 2.
+
+    ``τ`` is the solver's feasibility tolerance (:data:`FEAS_TOL`): a package may miss a
+    row by ``τ``, so bounds are written ``τ`` higher and the true utilities satisfy them.
+
+    Exactness: no Pareto-optimal vector has ``u_2`` in ``[ε + τ, u_2*)`` (it would have
+    ``u_1 <= u_1*`` and so be dominated), so the only vectors that can be missed have
+    ``u_2`` strictly within ``step + τ`` above a found one. The package space is finite,
+    so the distinct frontier values of ``u_2`` are separated by some ``δ > 0``; any
+    ``step + τ < δ`` finds them all. When every utility is a sum of rationals with a
+    common denominator ``D`` (integer score sheets divided by their span, weights and
+    values given to finitely many decimals), ``δ >= 1/D``, so the defaults
+    ``step = τ = 1e-9`` are exact for ``D < 5e8``. (Likewise, vectors that differ from a
+    found one by less than ``2 EPS`` in ``u_1`` may be merged with it.)
+
+    Three parties (an outer ε-loop on ``u_3``): solve the two-party problem on
+    ``(u_1, u_2)`` under ``u_3 >= ε_3``, completing each point by maximising ``u_3``; each
+    point found is Pareto-optimal in the full problem. Every unfound Pareto-optimal vector
+    ``q`` with ``q_3 >= ε_3`` is 2-D dominated by some found ``a`` and so has ``q_3 > a_3``;
+    hence ``ε_3 = min(a_3) + step`` loses nothing; repeat until infeasible.
+    """
+    enc = _encoding(problem, floor, time_limit)
+    lex = _Lex(enc, problem)
+    notes = []
+    complete = True
+    if problem.n_parties == 1:
+        package = lex.run([0], {})
+        found = [] if package is None else [package]
+    elif problem.n_parties == 2:
+        found, complete = _eps2(lex, 0, 1, {}, step, max_solves, None)
+    else:
+        found = []
+        eps3 = -np.inf
+        while True:
+            batch, complete = _eps2(lex, 0, 1, {2: eps3}, step, max_solves, 2)
+            found += batch
+            if not batch or not complete:
+                break
+            eps3 = max(eps3, float(problem.evaluate(np.stack(batch))[:, 2].min())) + step
+    if not complete:
+        notes.append(f"stopped after {lex.solves} MILP solves (max_solves)")
+    if not lex.proven:
+        notes.append("some MILP solve was not proven optimal: " + ", ".join(sorted(
+            lex.status)))
+    notes.append(f"lexicographic epsilon-constraint, step {step:g}, {lex.solves} MILP solves")
+    return found, complete and lex.proven, notes, lex.solves
+
+
+def _weight_grid(n_parties: int, max_points: int, floor_weight: float) -> FloatArray:
+    divisions = 1
+    while math.comb(divisions + 1 + n_parties - 1, n_parties - 1) <= max_points:
+        divisions += 1
+    rows = []
+    for cut in itertools.combinations(range(divisions + n_parties - 1), n_parties - 1):
+        parts = np.diff(np.array([-1, *cut, divisions + n_parties - 1])) - 1
+        rows.append(parts + floor_weight)
+    w = np.asarray(rows, dtype=np.float64)
+    return np.asarray(w / w.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def _weighted_sums(problem: Problem, floor: FloatArray, max_points: int,
+                   time_limit: float | None) -> tuple[list[IntArray], bool, list[str], int]:
+    """Pareto-optimal packages maximising positive weighted sums of utilities.
+
+    Geoffrion, "Proper efficiency and the theory of vector maximization", *J. Math.
+    Anal. Appl.* 22, 1968: a maximiser of ``sum_p w_p u_p`` with every ``w_p > 0`` is
+    Pareto-optimal.
+
+    Steps:
+        1. Build the simplex lattice of weights ``(k_p + ε) / sum`` (``k_p`` nonnegative
+           integers with a fixed sum, ``ε = 0.05``), at most ``max_points`` vectors.
+        2. For each, maximise the weighted sum with the MILP.
+        3. Keep the distinct utility vectors. Only supported points (on the convex hull)
+           can be found this way.
+    """
+    enc = _encoding(problem, floor, time_limit)
+    found: list[IntArray] = []
+    proven = True
+    weights = _weight_grid(problem.n_parties, max_points, 0.05)
+    for w in weights:
+        enc.maximise(utilities=w)
+        res = enc.solve()
+        if res.infeasible:
+            break
+        proven &= res.proven
+        if res.package is not None:
+            found.append(res.package)
+    notes = [f"weighted sums over {weights.shape[0]} weight vectors; supported points only"]
+    if not proven:
+        notes.append("some MILP solve was not proven optimal")
+    return found, False, notes, int(weights.shape[0])
+
+
+def pareto_frontier(
+    tables: TablesLike | Problem,
+    *,
+    method: Method = "auto",
+    keep: Keep = "one",
+    individually_rational: bool = False,
+    disagreement: FloatArray | None = None,
+    limit: int = ENUMERATION_LIMIT,
+    step: float = 1e-9,
+    max_solves: int = 20_000,
+    max_weights: int = 200,
+    time_limit: float | None = None,
+) -> Frontier:
+    """The Pareto frontier of the admissible packages.
+
+    Args:
+        tables: compiled tables (or a :class:`Problem`).
+        method: ``"auto"`` picks enumeration when the red-line-free space has at most
+            ``limit`` packages, else the ε-constraint method for at most three parties,
+            else weighted sums.
+        keep: ``"one"`` package per Pareto-optimal vector, or ``"all"`` (enumeration only).
+        individually_rational: only packages with ``u_p >= d_p - EPS`` for every party.
+        disagreement: ``d`` (default: the reservation utilities).
+        limit: enumeration limit.
+        step: ε-constraint resolution (see :func:`_epsilon_constraint`).
+        max_solves: cap on MILP solves for the ε-constraint method.
+        max_weights: number of weight vectors for the weighted-sum method.
+        time_limit: per-solve time limit in seconds for MILP methods.
+
+    Returns:
+        A :class:`Frontier` sorted by decreasing utility vector.
+    """
+    t0 = time.perf_counter()
+    problem = as_problem(tables)
+    d = problem.reservation if disagreement is None else np.asarray(disagreement, float)
+    floor = d - EPS if individually_rational else np.full(problem.n_parties, -np.inf)
+    size = problem.allowed_space_size
+    if method == "auto":
+        if size <= limit:
+            method = "enumeration"
+        elif problem.n_parties <= 3:
+            method = "epsilon-constraint"
+        else:
+            method = "weighted-sums"
+    if method == "enumeration":
+        if size > limit:
+            raise SpaceTooLargeError(
+                f"{size} red-line-free packages exceed the enumeration limit {limit}")
+        pk, ut = _enumerated(problem, keep, floor if individually_rational else None)
+        return Frontier(pk, ut, True, "enumeration",
+                        (f"exhaustive over {size} red-line-free packages",), 0,
+                        time.perf_counter() - t0)
+    if method == "epsilon-constraint":
+        if problem.n_parties > 3:
+            raise ValueError("the epsilon-constraint method handles at most 3 parties")
+        found, exact, notes, solves = _epsilon_constraint(problem, floor, step, max_solves,
+                                                          time_limit)
+    elif method == "weighted-sums":
+        found, exact, notes, solves = _weighted_sums(problem, floor, max_weights, time_limit)
+    else:
+        raise ValueError(f"unknown frontier method {method!r}")
+    if not found:
+        return Frontier(np.zeros((0, problem.n_issues), np.int64),
+                        np.zeros((0, problem.n_parties)), exact, method, tuple(notes),
+                        solves, time.perf_counter() - t0)
+    pk = np.unique(np.stack(found), axis=0)
+    ut = problem.evaluate(pk)
+    ok = problem.admissible(pk) & (ut >= floor - FEAS_TOL).all(axis=1)
+    pk, ut = pk[ok], ut[ok]
+    sel = skyline(ut, keep="one", resolution=RESOLUTION)
+    if sel.shape[0] < pk.shape[0]:
+        notes.append(f"{pk.shape[0] - sel.shape[0]} found packages dropped as dominated "
+                     "or duplicate")
+    notes.append(f"{sel.shape[0]} Pareto-optimal points found")
+    return Frontier(pk[sel], ut[sel], exact, method, tuple(notes), solves,
+                    time.perf_counter() - t0)

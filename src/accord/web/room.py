@@ -1,0 +1,350 @@
+"""The mediation room page: what one logged-in member may see, and casting a vote.
+
+Authentication. The member pastes the API token the mediator gave them into a login form;
+the server checks it with the service (``GET /me``) and keeps it in a cookie that is
+``HttpOnly`` (page scripts cannot read it), ``SameSite=Strict`` (other sites cannot make
+the browser send it), scoped to ``/web/rooms`` and ``Secure`` over HTTPS. Every state
+change is a POST whose ``Origin`` must be this server. Logging out deletes the cookie.
+
+Data. The page reads everything through the service's own HTTP API, called in-process
+with the member's token (``httpx`` over ASGI to ``request.app``), so it sees exactly what
+the API lets this member see: its own party's preferences and nobody else's, drafts of
+its own channels, the proposals and votes, suggestions with its own utility only, and the
+audit trail where its role may read it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from accord.web.render import PREFIX, SECURITY_HEADERS, render
+
+COOKIE = "accord_room_token"
+ROOMS = f"{PREFIX}/rooms"
+_INTERNAL = "http://accord.internal"
+_MAX_TOKEN = 200
+
+
+class ApiError(Exception):
+    """The service answered with an error (or is not mounted in this app)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class Api:
+    """The service's HTTP API, called in-process with one member's token."""
+
+    def __init__(self, request: Request, token: str) -> None:
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=request.app), base_url=_INTERNAL,
+            headers={"Authorization": f"Bearer {token}"}, timeout=60.0)
+
+    async def __aenter__(self) -> Api:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    async def call(self, method: str, path: str, body: Any = None) -> Any:
+        """One API call; :class:`ApiError` unless it succeeds."""
+        r = await self._client.request(method, path, json=body)
+        if r.status_code >= 400:
+            try:
+                detail = str(r.json().get("detail", r.text))
+            except (ValueError, AttributeError):
+                detail = r.text or r.reason_phrase
+            if r.status_code == 404 and path == "/me":
+                detail = "the mediation service is not running in this application"
+            raise ApiError(r.status_code, detail)
+        return r.json() if r.content else None
+
+    async def maybe(self, method: str, path: str, body: Any = None) -> Any:
+        """Like :meth:`call`, but ``None`` where the caller's role may not read it (403)."""
+        try:
+            return await self.call(method, path, body)
+        except ApiError as exc:
+            if exc.status == 403:
+                return None
+            raise
+
+
+# ------------------------------------------------------------------- presentation
+@dataclass
+class Labels:
+    """Human labels of a room's scenario (from its public view, which has no preferences)."""
+
+    points: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, str]] = field(default_factory=dict)
+    parties: dict[str, str] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, scenario: Mapping[str, Any]) -> Labels:
+        """Labels from a scenario document."""
+        out = cls()
+        for issue in scenario.get("issues", []):
+            iid = str(issue["id"])
+            point = issue.get("point")
+            title = str(issue.get("title") or iid)
+            out.points[iid] = f"{point}. {title}" if point is not None else title
+            out.options[iid] = {str(o["id"]): str(o.get("label") or o["id"])
+                                for o in issue.get("options", [])}
+            out.order.append(iid)
+        for p in scenario.get("parties", []):
+            out.parties[str(p["id"])] = str(p.get("name") or p["id"])
+        return out
+
+    def choices(self, choices: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(point, option) labels in scenario order."""
+        keys = [k for k in self.order if k in choices] + [k for k in choices
+                                                          if k not in self.order]
+        return [(self.points.get(k, k), self.options.get(k, {}).get(choices[k], choices[k]))
+                for k in keys]
+
+    def option_ref(self, ref: str) -> str:
+        """``"point.option"`` as labels."""
+        issue, _, option = ref.partition(".")
+        return f"{self.points.get(issue, issue)}: {self.options.get(issue, {}).get(option, option)}"
+
+
+def _param(x: Any) -> tuple[float | None, str, str]:
+    """(value, range, reason) of a number as written in a preferences block."""
+    if isinstance(x, int | float):
+        return float(x), "", ""
+    if isinstance(x, Mapping):
+        rng = x.get("range")
+        spread = f"{rng[0]:g} to {rng[1]:g}" if rng else ""
+        value = x.get("value")
+        return (float(value) if value is not None else None), spread, str(x.get("why", ""))
+    return None, "", ""
+
+
+@dataclass
+class PrefRow:
+    """One point of the member's own preferences."""
+
+    point: str
+    weight: float | None
+    weight_why: str
+    options: list[tuple[str, float | None, str]]
+    why: str
+
+
+def preference_rows(block: Mapping[str, Any], labels: Labels) -> list[PrefRow]:
+    """The member's own preferences, point by point, labelled."""
+    weights = block.get("weights") or {}
+    values = block.get("values") or {}
+    rows = []
+    for iid in labels.order:
+        if iid not in weights and iid not in values:
+            continue
+        w, _, wwhy = _param(weights.get(iid)) if iid in weights else (None, "", "")
+        raw = values.get(iid) or {}
+        why = ""
+        if isinstance(raw, Mapping) and isinstance(raw.get("options"), Mapping):
+            why = str(raw.get("why", ""))
+            raw = raw["options"]
+        opts = []
+        for oid, label in labels.options.get(iid, {}).items():
+            v, spread, owhy = _param(raw.get(oid)) if oid in raw else (None, "", "")
+            opts.append((label, v, spread or owhy))
+        rows.append(PrefRow(labels.points[iid], w, wwhy, opts, why))
+    return rows
+
+
+def _actor(actor: str, names: Mapping[str, str]) -> str:
+    role, _, member_id = actor.partition(":")
+    return f"{names[member_id]} ({role})" if member_id in names else actor
+
+
+def _when(stamp: str) -> str:
+    return stamp.replace("T", " ")[:19]
+
+
+def _audit_line(payload: Mapping[str, Any]) -> str:
+    text = json.dumps(dict(payload), ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 240 else text[:237] + "…"
+
+
+# ----------------------------------------------------------------------- the page
+async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
+    me, room, members, channels, draft_list, proposals, suggestions = await asyncio.gather(
+        api.call("GET", "/me"), api.call("GET", f"/rooms/{room_id}"),
+        api.call("GET", f"/rooms/{room_id}/members"),
+        api.call("GET", f"/rooms/{room_id}/channels"),
+        api.call("GET", f"/rooms/{room_id}/drafts"),
+        api.call("GET", f"/rooms/{room_id}/proposals"),
+        api.call("GET", f"/rooms/{room_id}/suggestions"),
+    )
+    member = me.get("member") or {}
+    is_party = member.get("role") == "party" and member.get("party_id")
+    prefs, audit = await asyncio.gather(
+        api.call("GET", f"/rooms/{room_id}/preferences/me") if is_party else _none(),
+        api.maybe("GET", f"/rooms/{room_id}/audit?limit=1000"),
+    )
+    drafts = await asyncio.gather(*(api.call("GET", f"/rooms/{room_id}/drafts/{d['id']}")
+                                    for d in draft_list))
+
+    async def own(choices: Mapping[str, str] | None) -> Any:
+        if not is_party or not choices:
+            return None
+        try:
+            answer = await api.maybe("POST", f"/rooms/{room_id}/evaluate",
+                                     {"choices": dict(choices)})
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            return {"error": exc.detail}  # e.g. a draft that leaves points open
+        return answer.get("own") if answer else None
+
+    own_proposals, own_drafts = await asyncio.gather(
+        asyncio.gather(*(own(p["choices"]) for p in proposals)),
+        asyncio.gather(*(own(d["choices"]) for d in drafts)),
+    )
+    labels = Labels.of(room["scenario"])
+    names = {m["id"]: m["name"] for m in members}
+    by_channel: dict[str, list[tuple[Any, Any]]] = {c["id"]: [] for c in channels}
+    for d, o in zip(drafts, own_drafts, strict=True):
+        by_channel.setdefault(d["channel_id"], []).append((d, o))
+    my_votes = {v["proposal_id"]: v for p in proposals for v in p["votes"]
+                if is_party and v["party_id"] == member.get("party_id")}
+    return {
+        "me": member, "room": room, "labels": labels, "members": members, "names": names,
+        "channels": channels, "drafts_by_channel": by_channel,
+        "proposals": list(zip(proposals, own_proposals, strict=True)), "my_votes": my_votes,
+        "suggestions": suggestions, "prefs": prefs,
+        "pref_rows": preference_rows(prefs["preferences"], labels) if prefs else [],
+        "audit": audit, "audit_line": _audit_line, "is_party": bool(is_party),
+        "actor": lambda a: _actor(a, names), "when": _when,
+    }
+
+
+async def _none() -> None:
+    return None
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether a state-changing request comes from one of this server's own pages."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return False
+    o = urlsplit(origin)
+    return f"{o.scheme}://{o.netloc}" == f"{request.url.scheme}://{request.url.netloc}"
+
+
+def _login_page(request: Request, error: str = "", status: int = 200) -> Response:
+    return render("room_login.html", status, tab="rooms", error=error,
+                  logged_in=bool(request.cookies.get(COOKIE)))
+
+
+def _room_url(room_id: str, notice: str = "") -> str:
+    return f"{ROOMS}/{quote(room_id, safe='')}" + (f"?notice={quote(notice)}" if notice else "")
+
+
+NOTICES = {
+    "accept": "Your vote to accept was recorded.",
+    "reject": "Your vote to reject was recorded.",
+}
+
+
+def room_routes(router: APIRouter, settings: object | None) -> None:
+    """Register the room pages on ``router`` (under ``/web/rooms``)."""
+
+    @router.get("/rooms", name="web-rooms")
+    async def login_form(request: Request) -> Response:
+        return _login_page(request)
+
+    @router.post("/rooms/login", name="web-rooms-login")
+    async def login(request: Request) -> Response:
+        if not _same_origin(request):
+            return _login_page(request, "This form must be sent from this site.", 403)
+        form = await request.form()
+        token = str(form.get("token", "")).strip()
+        if not token or len(token) > _MAX_TOKEN:
+            return _login_page(request, "Paste the API token you were given.", 400)
+        try:
+            async with Api(request, token) as api:
+                me = await api.call("GET", "/me")
+        except ApiError as exc:
+            msg = ("That token is not valid (unknown, expired or revoked)."
+                   if exc.status == 401 else f"Cannot log in: {exc.detail}.")
+            return _login_page(request, msg, 401 if exc.status == 401 else 503)
+        if me.get("admin") or not me.get("room_id"):
+            return _login_page(request, "That is the administrator's token; log in with a "
+                                        "room member's token.", 400)
+        response = RedirectResponse(_room_url(me["room_id"]), status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path=ROOMS,
+                            secure=request.url.scheme == "https")
+        return response
+
+    @router.post("/rooms/logout", name="web-rooms-logout")
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse(ROOMS, status_code=303)
+        if _same_origin(request):
+            response.delete_cookie(COOKIE, path=ROOMS, httponly=True, samesite="strict")
+        return response
+
+    async def _page(request: Request, room_id: str, notice: str = "", error: str = "",
+                    status: int = 200) -> Response:
+        token = request.cookies.get(COOKIE)
+        if not token:
+            return RedirectResponse(ROOMS, status_code=303)
+        try:
+            async with Api(request, token) as api:
+                ctx = await _room_context(api, room_id)
+        except ApiError as exc:
+            if exc.status == 401:
+                return _login_page(request, "Your session has ended; log in again.", 401)
+            title = "No such room" if exc.status in (403, 404) else "The room is unavailable"
+            return render("error.html", 404 if exc.status in (403, 404) else 502,
+                          title=title, message=exc.detail, tab="rooms")
+        response = render("room.html", status, tab="rooms", notice=notice, error=error, **ctx)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @router.get("/rooms/{room_id}", name="web-room")
+    async def room_page(request: Request, room_id: str, notice: str = "") -> Response:
+        return await _page(request, room_id, NOTICES.get(notice, ""))
+
+    @router.post("/rooms/{room_id}/proposals/{proposal_id}/vote", name="web-room-vote")
+    async def vote(request: Request, room_id: str, proposal_id: str) -> Response:
+        token = request.cookies.get(COOKIE)
+        if not token:
+            return RedirectResponse(ROOMS, status_code=303)
+        if not _same_origin(request):
+            return await _page(request, room_id, error="That vote was not sent from this "
+                                                       "site; nothing was recorded.", status=403)
+        form = await request.form()
+        choice = str(form.get("vote", ""))
+        if choice not in ("accept", "reject"):
+            return await _page(request, room_id, error="Choose accept or reject.", status=400)
+        base = f"/rooms/{quote(room_id, safe='')}/proposals/{quote(proposal_id, safe='')}"
+        try:
+            async with Api(request, token) as api:
+                me = await api.call("GET", "/me")
+                proposal = await api.call("GET", base)
+                party = (me.get("member") or {}).get("party_id")
+                mine = next((v for v in proposal["votes"] if v["party_id"] == party), None)
+                if mine is None:
+                    await api.call("POST", f"{base}/votes", {"vote": choice})
+                elif mine["vote"] != choice:
+                    await api.call("PUT", f"{base}/votes/me",
+                                   {"vote": choice, "expected_version": mine["version"]})
+        except ApiError as exc:
+            return await _page(request, room_id, error=f"The vote was not recorded: "
+                                                       f"{exc.detail}.",
+                               status=exc.status if 400 <= exc.status < 500 else 502)
+        return RedirectResponse(_room_url(room_id, choice), status_code=303,
+                                headers={"Cache-Control": "no-store", **SECURITY_HEADERS})

@@ -1,0 +1,387 @@
+"""What each page shows, computed from the analysis layers (no HTML here).
+
+Each function returns plain data for a template: rows already labelled, numbers left as
+numbers (the templates format them). Scenario text is passed through untouched; the
+templates escape it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from accord.analysis.compare import Comparison, compare
+from accord.analysis.evaluate import PlanEvaluation, evaluate_plan
+from accord.model import EPS, InvalidPlanError, Issue, Plan, Scenario
+from accord.report import charts as rc
+from accord.report.charts import Chart
+from accord.report.sections import KNOWN_CHAIN, Assumption, assumptions
+from accord.solve.frontier import Frontier
+from accord.web import charts as wc
+from accord.web.workspace import Loaded, Workspace
+
+#: Query parameters of the plan editor carry one option per point as ``c.<point id>``.
+CHOICE_PREFIX = "c."
+#: The id and title of a plan built in the editor.
+EDITED_ID, EDITED_TITLE = "edited", "Your plan"
+
+
+def point_label(issue: Issue) -> str:
+    """``"7. NATO membership"``, or the title alone when the point has no number."""
+    return f"{issue.point}. {issue.title}" if issue.point is not None else issue.title
+
+
+def option_label(scenario: Scenario, issue_id: str, option_id: str) -> str:
+    """The human label of an option."""
+    return scenario.issue(issue_id).option(option_id).title
+
+
+def drafts(scenario: Scenario) -> list[Plan]:
+    """The named plans that are drafts (not the disagreement outcome)."""
+    return [p for p in scenario.plans if not p.no_deal]
+
+
+# ----------------------------------------------------------------- scenario page
+@dataclass(frozen=True)
+class ScenarioView:
+    """The scenario browser."""
+
+    scenario: Scenario
+    assumptions: list[Assumption]
+    linkages: list[tuple[str, str, str]]
+
+
+def scenario_view(loaded: Loaded) -> ScenarioView:
+    """Parties, points, options, linkages and the modeller's assumptions."""
+    s = loaded.scenario
+    links = [(c.id, c.describe(), c.rationale) for c in s.constraints]
+    return ScenarioView(s, assumptions(s), links)
+
+
+# ------------------------------------------------------------------- plan editor
+def plan_from_query(scenario: Scenario, query: Mapping[str, str], base: Plan | None) -> Plan:
+    """The plan the editor's form describes: ``base`` (completed), then each ``c.<point>``.
+
+    Raises:
+        InvalidPlanError: a parameter names an unknown point or option.
+    """
+    choices = scenario.complete(base) if base is not None and not base.no_deal else {}
+    for key, value in query.items():
+        if not key.startswith(CHOICE_PREFIX):
+            continue
+        issue_id = key[len(CHOICE_PREFIX):]
+        issue = scenario.issue(issue_id)
+        issue.index(value)
+        choices[issue_id] = value
+    plan = Plan(EDITED_ID, choices, EDITED_TITLE)
+    scenario.check_plan(plan, complete=True)
+    return plan
+
+
+def base_plan(scenario: Scenario, plan_id: str | None) -> Plan | None:
+    """The draft the editor starts from (default: the first draft, if any)."""
+    if plan_id:
+        plan = scenario.plan(plan_id)
+        if plan.no_deal:
+            raise InvalidPlanError("'no deal' chooses no options; start from a draft")
+        return plan
+    found = drafts(scenario)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    """One party's outcome, labelled."""
+
+    party: str
+    name: str
+    utility: float
+    reservation: float
+    margin: float
+    acceptable: bool
+    red_lines: list[str]
+    concession: float
+    delta: float | None = None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan editor's results."""
+
+    evaluation: PlanEvaluation
+    base: PlanEvaluation | None
+    rows: list[PartyRow]
+    violations: list[str]
+    blocking: list[str]
+    changed: list[tuple[str, str, str]]
+    charts: list[Chart]
+    dominance: str
+
+    @property
+    def summary(self) -> str:
+        """One sentence for screen readers after each change."""
+        e = self.evaluation
+        verdict = "Ratified" if e.ratified else "Not ratified"
+        parts = ", ".join(
+            f"{r.party} {r.utility:.3f} ({'accepts' if r.acceptable else 'refuses'})"
+            for r in self.rows)
+        return f"{verdict}. {parts}."
+
+
+def _rows(scenario: Scenario, e: PlanEvaluation, base: PlanEvaluation | None) -> list[PartyRow]:
+    out = []
+    for o in e.parties:
+        reds = []
+        for tag in o.red_lines_hit:
+            issue_id, option_id = tag.split(".", 1)
+            issue = scenario.issue(issue_id)
+            reds.append(f"{point_label(issue)}: {issue.option(option_id).title}")
+        delta = None if base is None else o.utility - base.outcome(o.party).utility
+        out.append(PartyRow(o.party, scenario.party(o.party).title, o.utility, o.reservation,
+                            o.margin, o.acceptable, reds, o.concession, delta))
+    return out
+
+
+def _dominance_text(scenario: Scenario, e: PlanEvaluation) -> str:
+    d = e.dominance
+    if d.dominated is None:
+        return f"Pareto dominance {d.method}."
+    if not d.dominated:
+        return (f"Pareto-optimal: none of the {d.checked} packages is better for some party "
+                "and worse for none.")
+    assert d.by is not None and d.gains is not None
+    gains = ", ".join(f"{p} {g:+.3f}" for p, g in zip(scenario.party_ids, d.gains, strict=True))
+    return f"Pareto-dominated: another admissible package gives {gains}."
+
+
+def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
+    """Evaluate the editor's plan, with its changes from the draft it started from."""
+    s, tables = loaded.scenario, loaded.tables
+    e = evaluate_plan(s, plan, tables)
+    eb = evaluate_plan(s, base, tables, dominance_limit=0) if base is not None else None
+    changed = []
+    if eb is not None:
+        for issue in s.issues:
+            before, after = eb.choices[issue.id], e.choices[issue.id]
+            if before != after:
+                changed.append((point_label(issue), issue.option(before).title,
+                                issue.option(after).title))
+    shown = [e] if eb is None else [eb, e]
+    charts = [wc.with_columns(rc.utility_chart(s, shown), 2), rc.concessions_chart(s, [e])]
+    return PlanView(
+        e, eb, _rows(s, e, eb),
+        [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
+        [s.party(p).title for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
+    )
+
+
+# ------------------------------------------------------------------ comparison
+@dataclass(frozen=True)
+class Cell:
+    """One draft's option on one point."""
+
+    text: str
+    open: bool
+    changed: bool
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """One point across the compared drafts."""
+
+    issue: Issue
+    label: str
+    cells: list[Cell]
+
+    @property
+    def any_change(self) -> bool:
+        """Whether some draft changes this point from the draft before it."""
+        return any(c.changed for c in self.cells)
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """Several drafts side by side."""
+
+    plans: list[Plan]
+    evaluations: list[PlanEvaluation]
+    points: list[PointRow]
+    steps: list[Comparison]
+    charts: list[Chart]
+
+
+def default_chain(scenario: Scenario) -> list[Plan]:
+    """The drafts compared by default: the known 2025 sequence, else every draft."""
+    ids = {p.id for p in scenario.plans}
+    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
+    return known if len(known) >= 2 else drafts(scenario)
+
+
+def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
+    """Compare the named drafts in the order given (default: :func:`default_chain`)."""
+    s, tables = loaded.scenario, loaded.tables
+    plans = [s.plan(i) for i in plan_ids] if plan_ids else default_chain(s)
+    plans = [p for p in plans if not p.no_deal]
+    if len(plans) < 2:
+        raise InvalidPlanError("pick at least two drafts to compare")
+    evals = [evaluate_plan(s, p, tables, dominance_limit=0) for p in plans]
+    rows = []
+    for issue in s.issues:
+        cells = []
+        prev: str | None = None
+        for k, (p, e) in enumerate(zip(plans, evals, strict=True)):
+            choice = e.choices[issue.id]
+            is_open = issue.id not in p.choices
+            text = issue.option(choice).title
+            cells.append(Cell(text, is_open, k > 0 and choice != prev))
+            prev = choice
+        rows.append(PointRow(issue, point_label(issue), cells))
+    steps = [compare(s, a, b, tables) for a, b in pairwise(plans)]
+    charts = [rc.change_chart(s, steps), rc.utility_chart(s, evals)]
+    return CompareView(plans, evals, rows, steps, charts)
+
+
+# -------------------------------------------------------------------- analysis
+@dataclass(frozen=True)
+class Improvement:
+    """A package that makes every party at least as well off as a draft."""
+
+    source: str
+    gains: dict[str, float]
+    changes: list[tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class AnalysisView:
+    """The analysis page."""
+
+    x: str
+    y: str
+    frontier: Frontier
+    marked: list[wc.Marked]
+    concepts_note: str
+    draft: Plan | None
+    improvements: list[Improvement]
+    improvements_note: str
+    charts: dict[str, Chart] = field(default_factory=dict)
+    robustness: Any = None
+
+
+def _nash_ks(loaded: Loaded, frontier: Frontier) -> tuple[list[wc.Marked], str]:
+    """The Nash and Kalai–Smorodinsky packages, from ``accord.solve`` or the frontier.
+
+    Over an exact frontier both are exact: the Nash product and the Kalai–Smorodinsky
+    min-ratio are maximised at Pareto-optimal packages, and the ideal point is attained on
+    the frontier. Over an incomplete frontier they are the best frontier points found.
+    """
+    s = loaded.scenario
+    d = loaded.tables.reservation[0]
+    u = frontier.utilities
+    if u.shape[0] == 0:
+        return [], "No admissible package, so no Nash or Kalai–Smorodinsky package."
+    gains = u - d
+    rational = (gains >= -EPS).all(axis=1)
+    if not rational.any():
+        return [], ("No admissible package gives every party its reservation: there is no "
+                    "zone of agreement, so no Nash or Kalai–Smorodinsky package.")
+    g = np.clip(gains[rational], 0.0, None)
+    pts = u[rational]
+    nash = pts[int(np.argmax(np.prod(g, axis=1)))]
+    ideal = g.max(axis=0)
+    ratio = np.where(ideal > EPS, g / np.where(ideal > EPS, ideal, 1.0), 1.0)
+    ks = pts[int(np.lexsort((-g.sum(axis=1), -ratio.min(axis=1)))[0])]
+    ids = s.party_ids
+    marks = [wc.Marked("Nash", "Nash", dict(zip(ids, map(float, nash), strict=True))),
+             wc.Marked("Kalai–Smorodinsky", "Kalai–Smorodinsky",
+                       dict(zip(ids, map(float, ks), strict=True)))]
+    note = ("Nash and Kalai–Smorodinsky packages are the best points of the frontier, "
+            "with the reservations as the disagreement point; "
+            + ("exact, since the frontier is exact." if frontier.exact else
+               "the frontier is not proven complete, so they are approximations."))
+    return marks, note
+
+
+def _improvements(loaded: Loaded, frontier: Frontier, plan: Plan, top: int = 3
+                  ) -> tuple[list[Improvement], str]:
+    """Packages that make nobody worse off than ``plan`` and someone better (best first).
+
+    Candidates are the frontier's packages; when the scenario is small enough, the exact
+    dominance check of :func:`~accord.analysis.evaluate.evaluate_plan` adds its package.
+    Ranked by the smallest gain of any party, then the total gain.
+    """
+    s, tables = loaded.scenario, loaded.tables
+    e = evaluate_plan(s, plan, tables)
+    u0 = np.array([o.utility for o in e.parties])
+    found: list[tuple[str, tuple[int, ...]]] = []
+    if e.dominance.by is not None:
+        found.append(("exhaustive search", e.dominance.by))
+    f = frontier.utilities
+    ok = (f >= u0 - EPS).all(axis=1) & (f > u0 + EPS).any(axis=1)
+    rows = np.flatnonzero(ok)
+    if rows.size:
+        gain = f[rows] - u0
+        order = np.lexsort((-gain.sum(axis=1), -gain.min(axis=1)))
+        found += [("Pareto frontier", tuple(int(x) for x in frontier.packages[rows[k]]))
+                  for k in order[:top]]
+    out: list[Improvement] = []
+    seen: set[tuple[int, ...]] = set()
+    for source, pkg in found:
+        if pkg in seen:
+            continue
+        seen.add(pkg)
+        better = evaluate_plan(s, s.plan_from_indices(pkg), tables, dominance_limit=0)
+        gains = {o.party: o.utility - e.outcome(o.party).utility for o in better.parties}
+        changes = [(point_label(i), i.option(e.choices[i.id]).title,
+                    i.option(better.choices[i.id]).title)
+                   for i in s.issues if e.choices[i.id] != better.choices[i.id]]
+        out.append(Improvement(source, gains, changes))
+    out = out[:top]
+    if out:
+        note = (f"{len(out)} package(s) that leave no party worse off than "
+                f"{plan.name} and at least one better off.")
+    elif e.dominance.dominated is False:
+        note = f"{plan.name} is Pareto-optimal: no package improves on it for everyone."
+    else:
+        note = (f"No package on the computed frontier improves on {plan.name} for everyone"
+                + ("." if frontier.exact else " (the frontier is not proven complete)."))
+    return out, note
+
+
+def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
+                  draft_id: str | None) -> AnalysisView:
+    """Frontier (pair of parties), solution concepts, acceptance, improvements of a draft."""
+    loaded = ws.get(name)
+    s = loaded.scenario
+    ids = s.party_ids
+    x = x or ids[0]
+    y = y or (ids[1] if len(ids) > 1 else ids[0])
+    s.party(x)
+    s.party(y)
+    frontier = ws.frontier(name)
+    evals = [evaluate_plan(s, p, loaded.tables, dominance_limit=0) for p in s.plans]
+    marked = [wc.Marked(e.plan.name, "no deal" if e.plan.no_deal else "draft",
+                        {o.party: o.utility for o in e.parties}) for e in evals]
+    if not any(e.plan.no_deal for e in evals):
+        marked.append(wc.Marked("no deal", "no deal",
+                                dict(zip(ids, map(float, loaded.tables.reservation[0]),
+                                         strict=True))))
+    concepts, concepts_note = _nash_ks(loaded, frontier)
+    marked += concepts
+    draft = s.plan(draft_id) if draft_id else (drafts(s)[0] if drafts(s) else None)
+    if draft is not None and draft.no_deal:
+        raise InvalidPlanError("'no deal' is not a draft; pick a draft to improve")
+    improvements, note = (_improvements(loaded, frontier, draft) if draft is not None
+                          else ([], "The scenario has no drafts."))
+    rob = ws.robustness(name)
+    charts = {
+        "frontier": wc.frontier_chart(ids, frontier.utilities, x, y, marked,
+                                      exact=frontier.exact, method=frontier.method),
+    }
+    if rob.plans:
+        charts["acceptance"] = rc.acceptance_chart(s, rob)
+    return AnalysisView(x, y, frontier, marked, concepts_note, draft, improvements, note,
+                        charts, rob)

@@ -1,0 +1,104 @@
+"""The scenarios the workbench serves, loaded once, with their heavy results cached.
+
+Only bundled scenarios are served (a page never opens a file path taken from a URL).
+Expensive results (the Pareto frontier, the Monte Carlo acceptance probabilities) are
+computed on first use and kept; a lock makes concurrent first requests compute once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+
+from accord.analysis.robustness import Robustness, robustness
+from accord.analysis.tables import Tables, compile_scenario
+from accord.app.catalog import bundled_names, resolve
+from accord.model import Scenario, UnknownIdError
+from accord.solve.frontier import Frontier, pareto_frontier
+
+T = TypeVar("T")
+
+#: Default Monte Carlo draws for the acceptance probabilities on the analysis page.
+SAMPLES = 300
+#: Seed of those draws (the page states it, so the numbers can be reproduced).
+SEED = 0
+#: Per-solve time limit (seconds) when the frontier needs MILPs.
+FRONTIER_TIME_LIMIT = 5.0
+
+
+class UnknownScenarioError(UnknownIdError):
+    """A URL named a scenario the workbench does not serve."""
+
+
+@dataclass
+class Loaded:
+    """One scenario, its compiled tables and its cached results."""
+
+    name: str
+    scenario: Scenario
+    tables: Tables
+    cache: dict[str, object] = field(default_factory=dict)
+
+
+class Workspace:
+    """The scenarios served by the workbench.
+
+    Args:
+        names: bundled scenario names to serve (default: every bundled scenario).
+        samples: Monte Carlo draws for acceptance probabilities.
+        seed: their seed.
+    """
+
+    def __init__(self, names: Iterable[str] | None = None, *, samples: int = SAMPLES,
+                 seed: int = SEED) -> None:
+        self.samples = samples
+        self.seed = seed
+        self._lock = threading.Lock()
+        self._loaded: dict[str, Loaded] = {}
+        for name in names if names is not None else bundled_names():
+            scenario = resolve(name) if name in bundled_names() else None
+            if scenario is None:
+                raise UnknownScenarioError(f"no bundled scenario {name!r}", "scenarios")
+            self._loaded[name] = Loaded(name, scenario, compile_scenario(scenario))
+
+    @property
+    def names(self) -> list[str]:
+        """Served scenario names, sorted."""
+        return sorted(self._loaded)
+
+    def get(self, name: str) -> Loaded:
+        """The loaded scenario called ``name``."""
+        try:
+            return self._loaded[name]
+        except KeyError:
+            raise UnknownScenarioError(
+                f"no scenario {name!r} (served: {', '.join(self.names)})", "scenarios"
+            ) from None
+
+    def _cached(self, loaded: Loaded, key: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in loaded.cache:
+                loaded.cache[key] = make()
+            return loaded.cache[key]  # type: ignore[return-value]
+
+    def cached(self, name: str, key: str, make: Callable[[], T]) -> T:
+        """``make()`` computed once per scenario and ``key``, then kept."""
+        return self._cached(self.get(name), key, make)
+
+    def frontier(self, name: str) -> Frontier:
+        """The Pareto frontier of the admissible packages (cached)."""
+        loaded = self.get(name)
+        return self._cached(loaded, "frontier", lambda: pareto_frontier(
+            loaded.tables, time_limit=FRONTIER_TIME_LIMIT))
+
+    def robustness(self, name: str) -> Robustness:
+        """Acceptance probabilities of every named draft (cached, seeded)."""
+        loaded = self.get(name)
+        s = loaded.scenario
+        return self._cached(loaded, "robustness", lambda: robustness(
+            s, [p for p in s.plans if not p.no_deal], np.random.default_rng(self.seed),
+            self.samples, seed=self.seed))

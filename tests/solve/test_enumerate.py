@@ -1,0 +1,88 @@
+"""Enumeration and the skyline against brute force."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accord.solve.enumerate import (
+    RESOLUTION,
+    admissible_block,
+    decode,
+    encode,
+    iter_admissible,
+    skyline,
+)
+from accord.solve.errors import SpaceTooLargeError
+from accord.solve.problem import as_problem
+from tests.solve.strategies import SETTINGS, brute, scenarios
+
+
+@SETTINGS
+@given(scenarios(max_parties=4, max_issues=5), st.sampled_from([4, 64, 1 << 18]))
+def test_enumeration_matches_brute_force(scenario, chunk):
+    b = brute(scenario)
+    problem = as_problem(b.tables)
+    block = admissible_block(problem, chunk=chunk)
+    order = np.argsort(block.ids)
+    assert np.array_equal(block.ids[order], encode(problem, b.adm_packages))
+    assert np.allclose(block.utilities[order], b.adm_utilities, atol=1e-12)
+    assert np.allclose(problem.evaluate(b.packages), b.utilities, atol=1e-12)
+    assert np.array_equal(problem.admissible(b.packages), b.admissible)
+    assert np.array_equal(decode(problem, encode(problem, b.packages)), b.packages)
+
+
+def _brute_skyline(u: np.ndarray, keep: str) -> list[int]:
+    out = [j for j in range(len(u))
+           if not ((u >= u[j]).all(axis=1) & (u > u[j]).any(axis=1)).any()]
+    if keep == "all":
+        return out
+    first: dict[tuple[float, ...], int] = {}
+    for j in out:
+        first.setdefault(tuple(u[j]), j)
+    return sorted(first.values())
+
+
+@SETTINGS
+@given(st.integers(1, 5), st.integers(1, 120), st.integers(0, 2**32 - 1),
+       st.sampled_from(["one", "all"]), st.booleans())
+def test_skyline_matches_brute_force(p, n, seed, keep, ties):
+    rng = np.random.default_rng(seed)
+    u = rng.integers(0, 4, (n, p)).astype(float) if ties else rng.random((n, p))
+    assert sorted(skyline(u, keep=keep).tolist()) == _brute_skyline(u, keep)
+    groups = rng.integers(0, 3, n)
+    expected = []
+    for g in range(3):
+        idx = np.flatnonzero(groups == g)
+        expected += [int(idx[j]) for j in _brute_skyline(u[idx], keep)]
+    assert sorted(skyline(u, keep=keep, groups=groups).tolist()) == sorted(expected)
+
+
+def test_skyline_large_and_resolution():
+    rng = np.random.default_rng(7)
+    u = rng.normal(size=(30_000, 3))
+    got = set(skyline(u).tolist())
+    total = u.sum(axis=1)
+    top = np.argsort(-total)[:50]
+    assert set(top[:1].tolist()) <= got
+    for j in list(got)[:50]:
+        assert not ((u >= u[j]).all(axis=1) & (u > u[j]).any(axis=1)).any()
+    # a one-ulp difference is a tie at RESOLUTION, a strict domination without it
+    v = np.array([[0.3, 0.5], [0.3, np.nextafter(0.5, 1.0)]])
+    assert skyline(v).tolist() == [1]
+    assert len(skyline(v, resolution=RESOLUTION)) == 1
+    assert sorted(skyline(v, keep="all", resolution=RESOLUTION).tolist()) == [0, 1]
+
+
+def test_limit_is_enforced(ukraine_like):
+    with pytest.raises(SpaceTooLargeError):
+        next(iter_admissible(ukraine_like, limit=10))
+
+
+@pytest.fixture
+def ukraine_like():
+    from tests.solve.strategies import random_tables
+
+    return random_tables(np.random.default_rng(0), n_issues=12, n_options=4, n_parties=2)
