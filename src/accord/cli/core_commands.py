@@ -12,7 +12,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from accord.analysis.compare import compare
-from accord.analysis.evaluate import PlanEvaluation, evaluate_all
+from accord.analysis.evaluate import PlanEvaluation
+from accord.app.evaluation import evaluate_complete
 from accord.analysis.robustness import Robustness, robustness
 from accord.app.catalog import bundled_names, resolve
 from accord.cli.common import console, emit_json, fmt, guarded, load, pick_plans
@@ -126,7 +127,7 @@ def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
 def evaluate(scenario: ScenarioArg, plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Evaluate plans (default: every named plan): utilities, acceptance, ratification."""
     s = load(scenario)
-    evals = evaluate_all(s, pick_plans(s, plan))
+    evals = evaluate_complete(s, pick_plans(s, plan))
     if as_json:
         emit_json({"scenario": s.id, "plans": [e.to_dict() for e in evals]})
         return
