@@ -104,3 +104,31 @@ def test_divide_adjusted_winner_json() -> None:
 def test_divide_bad_file_exits_2() -> None:
     code, _, err = run("divide", "adjusted-winner", FIXTURE)
     assert code == 2 and "Traceback" not in err
+
+
+HARBOUR = "harbour-teaching"
+
+
+def test_solve_json_has_proofs() -> None:
+    code, out, _ = run("solve", HARBOUR, "--json")
+    assert code == 0
+    sols = json.loads(out)["solutions"]
+    assert [x["concept"] for x in sols] == ["nash", "kalai-smorodinsky", "egalitarian",
+                                            "welfare"]
+    assert all(x["proof"]["proven_optimal"] for x in sols)
+
+
+def test_frontier_improve_and_zopa_json(tmp_path: Path) -> None:
+    chart = tmp_path / "frontier.svg"
+    code, out, _ = run("frontier", HARBOUR, "--json", "--chart", str(chart))
+    assert code == 0 and json.loads(out)["exact"] is True
+    assert chart.read_text().startswith("<svg")
+    code, out, _ = run("zopa", HARBOUR, "--json")
+    z = json.loads(out)
+    assert code == 0 and z["exact"] and z["space"] == 432
+    code, out, _ = run("improve", FIXTURE, "second", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["pareto_optimal"] is False
+    for item in data["improvements"]:
+        assert all(g >= -1e-9 for g in item["gains"].values())
+    assert run("improve", FIXTURE, "none")[0] == 2

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from accord.analysis.tables import Tables, compile_scenario
 from accord.cli.common import console, emit_json, guarded, load
-from accord.model import Scenario
+from accord.model import InvalidPlanError, Scenario
 from accord.solve import concepts
 from accord.solve.concepts import Solution
 from accord.solve.frontier import Frontier, pareto_frontier
@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
     """Add ``solve`` and ``frontier`` to ``app``."""
     app.command("solve")(solve)
     app.command("frontier")(frontier)
+    register_more(app)
 
 
 def solution_dict(s: Scenario, sol: Solution) -> dict[str, Any]:
@@ -231,3 +232,122 @@ def _write_chart(path: Path, spec: dict[str, Any] | None) -> None:
     text = json.dumps(spec, indent=2) if path.suffix == ".json" else \
         vl_convert.vegalite_to_svg(spec)
     path.write_text(text, encoding="utf-8")
+
+
+def register_more(app: typer.Typer) -> None:
+    """Add ``improve`` and ``zopa`` to ``app``."""
+    app.command("improve")(improve)
+    app.command("zopa")(zopa_cmd)
+
+
+class RankBy(StrEnum):
+    """How ``accord improve`` ranks improvements."""
+
+    nash = "nash"
+    welfare = "welfare"
+    egalitarian = "egalitarian"
+
+
+@guarded
+def improve(
+    scenario: ScenarioArg,
+    plan: Annotated[str, typer.Argument(help="The tentative plan (a named plan id).")],
+    rank_by: Annotated[RankBy, typer.Option(help="Rank improvements by this concept of the "
+                                                  "gains.")] = RankBy.nash,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many to list.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Post-settlement settlement (Raiffa): packages no party likes less and someone more."""
+    import numpy as np
+
+    from accord.solve.improve import post_settlement
+
+    s = load(scenario)
+    tentative = s.plan(plan)
+    if tentative.no_deal:
+        raise InvalidPlanError("'no deal' has no package to improve; try `accord zopa`")
+    tables = compile_scenario(s)
+    result = post_settlement(tables, np.array(s.indices(tentative), dtype=np.int64),
+                             rank_by=rank_by.value, limit=limit)
+    ids = s.party_ids
+    items: list[dict[str, Any]] = []
+    for imp in result.improvements:
+        changes = {s.issues[int(i)].id: {"from": s.complete(tentative)[s.issues[int(i)].id],
+                                         "to": s.issues[int(i)].options[int(imp.package[i])].id}
+                   for i in imp.changed}
+        items.append({
+            "choices": dict(s.plan_from_indices(imp.package).choices),
+            "changes": changes,
+            "utilities": dict(zip(ids, map(float, imp.utilities), strict=True)),
+            "gains": dict(zip(ids, map(float, imp.gains), strict=True)),
+            "gainers": [ids[int(k)] for k in imp.gainers],
+            "score": imp.score,
+        })
+    if as_json:
+        emit_json({
+            "scenario": s.id, "plan": tentative.id, "rank_by": result.rank_by,
+            "pareto_optimal": result.pareto_optimal, "improvements": items,
+            "count": result.count,
+            "proof": {"text": result.proof, "method": result.method, "status": result.status,
+                      "gap": result.gap, "proven": result.proven},
+            "utilities": dict(zip(ids, map(float, result.utilities), strict=True)),
+        })
+        return
+    if result.pareto_optimal:
+        console.print(f"[green]{tentative.name} is already Pareto-optimal[/green] "
+                      f"({'proven' if result.proven else 'not proven'}): {result.proof}")
+        return
+    table = Table("#", *[f"Δ{p}" for p in ids], "points that change", "who gains",
+                  title=f"Improvements of {tentative.name} (ranked by {result.rank_by})")
+    for k, item in enumerate(items, 1):
+        table.add_row(str(k), *[f"{item['gains'][p]:+.3f}" for p in ids],
+                      ", ".join(f"{s.issue(i).title}: {c['from']} → {c['to']}"
+                                for i, c in item["changes"].items()),
+                      ", ".join(item["gainers"]))
+    console.print(table)
+    console.print(f"proof: {result.proof}")
+
+
+@guarded
+def zopa_cmd(
+    scenario: ScenarioArg,
+    samples: Annotated[int, typer.Option(min=1000, max=50_000_000,
+                                         help="Monte Carlo samples beyond enumeration.")
+                       ] = 200_000,
+    seed: Annotated[int, typer.Option(help="Random seed for estimates.")] = 2025,
+    as_json: JsonOpt = False,
+) -> None:
+    """Zone of possible agreement: how many packages every party accepts, how many pass."""
+    import numpy as np
+
+    from accord.analysis.ratify import ratified
+    from accord.solve.zopa import zopa
+
+    s = load(scenario)
+    tables = compile_scenario(s)
+
+    def rule(accept: np.ndarray) -> np.ndarray:
+        return ratified(accept, s.ratification, s.party_ids)
+
+    z = zopa(tables, rule=rule, samples=samples, rng=np.random.default_rng(seed))
+    data = {
+        "scenario": s.id, "space": z.space, "admissible": z.admissible,
+        "accepted_by_all": z.accepted, "ratified": z.ratified, "exact": z.exact,
+        "method": z.method, "ci95": {k: list(v) for k, v in z.intervals.items()},
+        "samples": z.samples, "seconds": z.seconds,
+        "rule": s.ratification.describe(),
+    }
+    if as_json:
+        emit_json(data)
+        return
+    kind = "exact" if z.exact else f"estimated from {z.samples:,} samples (95% CI)"
+    table = Table("packages", "count", "share of all", title=f"Zone of possible agreement "
+                                                            f"({z.method}, {kind})")
+    for label, key, value in (("all", "", z.space), ("admissible", "admissible", z.admissible),
+                              ("every party accepts", "accepted", z.accepted),
+                              (f"ratified ({s.ratification.describe()})", "ratified",
+                               z.ratified)):
+        ci = z.intervals.get(key)
+        count = f"{value:,.0f}" + (f" [{ci[0]:,.0f}, {ci[1]:,.0f}]" if ci else "")
+        table.add_row(label, count, f"{value / z.space:.3g}")
+    console.print(table)
