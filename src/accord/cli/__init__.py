@@ -9,7 +9,16 @@ import sys
 
 import typer
 
-from accord.cli import core_commands
+from accord.cli import (
+    core_commands,
+    divide_commands,
+    format_commands,
+    leak_commands,
+    negotiate_commands,
+    report_commands,
+    service_commands,
+    solve_commands,
+)
 
 app = typer.Typer(
     name="accord",
@@ -18,27 +27,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-core_commands.register(app)
-
-#: Command groups; each module has ``register(app)``. Missing ones are skipped.
-COMMAND_MODULES = (
-    "divide_commands",
-    "report_commands",
-    "leak_commands",
-    "solve_commands",
-    "negotiate_commands",
-    "format_commands",
-    "service_commands",
-)
-
-for _name in dict.fromkeys(COMMAND_MODULES):
-    try:
-        _module = __import__(f"accord.cli.{_name}", fromlist=["register"])
-    except ModuleNotFoundError as _exc:  # optional command groups not built yet
-        if _exc.name != f"accord.cli.{_name}":
-            raise
-    else:
-        _module.register(app)
+# Each command group lives in its own module with ``register(app)``.
+for _module in (
+    core_commands,
+    report_commands,
+    solve_commands,
+    divide_commands,
+    leak_commands,
+    negotiate_commands,
+    format_commands,
+    service_commands,
+):
+    _module.register(app)
 
 
 def main() -> None:

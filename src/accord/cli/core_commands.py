@@ -13,9 +13,9 @@ from rich.table import Table
 
 from accord.analysis.compare import compare
 from accord.analysis.evaluate import PlanEvaluation
-from accord.app.evaluation import evaluate_complete
 from accord.analysis.robustness import Robustness, robustness
 from accord.app.catalog import bundled_names, resolve
+from accord.app.evaluation import evaluate_complete
 from accord.cli.common import console, emit_json, fmt, guarded, load, pick_plans
 from accord.formats.file_model import json_schema
 from accord.model import Scenario

@@ -117,6 +117,8 @@ def experiment_extra(s: Scenario, runs: int, seed: int) -> tuple[str, str] | Non
 
 
 EXPERIMENT_RUNS = 8
+WEB_HINT = ".venv/bin/accord serve"
+WEB_URL = "http://127.0.0.1:8000/web/"
 
 
 def solve_table(s: Scenario, solutions: list[Solution]) -> Table:
@@ -181,4 +183,6 @@ def demo(
     write_atomic(output, text)
     console.print(f"report written to [bold]{output.resolve()}[/bold] "
                   f"({time.perf_counter() - start:.1f} s); open it in any browser, offline",
+                  highlight=False, soft_wrap=True)
+    console.print(f"to explore in the browser: run `{WEB_HINT}`, then open {WEB_URL}",
                   highlight=False, soft_wrap=True)
