@@ -19,10 +19,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
-import numpy as np  # noqa: E402
-from common import best_of, machine, random_additive  # noqa: E402
+import numpy as np
+from common import best_of, machine, random_additive
 
-from accord.analysis.tables import compile_scenario  # noqa: E402
+from accord.analysis.tables import compile_scenario
 
 
 def negmas_ufuns(scenario):  # type: ignore[no-untyped-def]
@@ -71,7 +71,7 @@ def main() -> None:
         tables = compile_scenario(s)
         rng = np.random.default_rng(1)
         pk = np.stack([rng.integers(0, i.size, m) for i in s.issues], axis=1)
-        t_acc, u = best_of(lambda: tables.utilities(pk))
+        t_acc, u = best_of(lambda: tables.utilities(pk))  # noqa: B023
         rate_acc = m * parties / t_acc
         if have_negmas:
             ufuns = negmas_ufuns(s)
