@@ -24,7 +24,6 @@ from accord.model import (
     fixed,
 )
 
-
 #: Settings of the property tests: reproducible examples, no deadline (MILP solves vary).
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -142,7 +141,8 @@ def random_scenario(rng: np.random.Generator, n_issues: int, n_options: int | tu
     """A random weights-form scenario of a given size (numpy-seeded, for larger cases)."""
     lo, hi = (n_options, n_options) if isinstance(n_options, int) else n_options
     issues = tuple(
-        Issue(f"i{i}", f"issue {i}", tuple(Option(f"o{j}") for j in range(rng.integers(lo, hi + 1))))
+        Issue(f"i{i}", f"issue {i}",
+              tuple(Option(f"o{j}") for j in range(rng.integers(lo, hi + 1))))
         for i in range(n_issues))
     opts = {iss.id: [o.id for o in iss.options] for iss in issues}
     parties = tuple(Party(f"P{p}") for p in range(n_parties))

@@ -102,3 +102,37 @@ def test_no_agreement_is_a_value_error():
     for method in ("enumeration", "milp"):
         with pytest.raises(ValueError, match="disagreement"):
             concepts.nash(tables, method=method)
+
+
+@SETTINGS
+@given(scenarios(max_parties=3, max_issues=4), st.data(), st.sampled_from(["enumeration",
+                                                                           "milp"]))
+def test_nash_and_ks_ignore_positive_affine_rescaling(scenario, data, method):
+    import dataclasses
+
+    from accord.solve.problem import Interaction, as_problem
+
+    problem = as_problem(brute(scenario).tables)
+    if problem.clip.any():
+        return  # clipping into [0, 1] is not affine-invariant
+    n = problem.n_parties
+    a = np.asarray(data.draw(st.lists(st.integers(1, 6), min_size=n, max_size=n))) / 2
+    b = np.asarray(data.draw(st.lists(st.integers(-4, 4), min_size=n, max_size=n))) / 4
+    scaled = dataclasses.replace(
+        problem, util=problem.util * a, base=problem.base * a + b,
+        reservation=problem.reservation * a + b,
+        interactions=tuple(Interaction(t.issues, t.masks, t.values * a)
+                           for t in problem.interactions))
+    try:
+        before = concepts.nash(problem, method=method)
+    except NoAgreementError:
+        with pytest.raises(NoAgreementError):
+            concepts.nash(scaled, method=method)
+        return
+    after = concepts.nash(scaled, method=method)
+    # the product runs over the parties able to gain; each factor scales by its a_p
+    ratio = float(np.prod(a[before.gains > 1e-12])) if before.objective > 0 else 1.0
+    assert abs(after.objective - before.objective * ratio) <= 1e-9 * max(1.0, ratio)
+    ks_before = concepts.kalai_smorodinsky(problem, method=method)
+    ks_after = concepts.kalai_smorodinsky(scaled, method=method)
+    assert abs(ks_before.objective - ks_after.objective) <= 1e-9

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,7 +38,7 @@ def test_improvements_improve(scenario, data, rank_by, method):
         assert set(imp.changed.tolist()) == set(np.flatnonzero(imp.package != tentative).tolist())
     # ranked best first
     scores = [imp.score for imp in res.improvements]
-    assert all(a >= b - 1e-12 for a, b in zip(scores, scores[1:], strict=False))
+    assert all(a >= b - 1e-12 for a, b in itertools.pairwise(scores))
 
 
 def test_milp_and_enumeration_find_the_same_best_improvement():

@@ -35,8 +35,15 @@ from typing import Literal
 
 import numpy as np
 
-from accord.solve.enumerate import RESOLUTION, admissible_block, decode, encode
-from accord.solve.errors import NoAgreementError, SolverError
+from accord.solve.enumerate import (
+    ENUMERATION_LIMIT,
+    RESOLUTION,
+    admissible_block,
+    decode,
+    encode,
+)
+from accord.solve.errors import NoAgreementError, SolverError, SpaceTooLargeError
+from accord.solve.frontier import exhaustive_frontier
 from accord.solve.milp import FEAS_TOL, PROOF_GAP, Encoding, MilpResult
 from accord.solve.problem import (
     EPS,
@@ -121,6 +128,10 @@ class _Run:
             method = "enumeration" if pr.allowed_space_size <= threshold else "milp"
         if method not in ("enumeration", "milp"):
             raise ValueError(f"unknown method {method!r}")
+        if method == "enumeration" and pr.allowed_space_size > ENUMERATION_LIMIT:
+            raise SpaceTooLargeError(
+                f"{pr.allowed_space_size} red-line-free packages exceed the enumeration "
+                f"limit {ENUMERATION_LIMIT}; use method='milp'")
         self.method = method
         self.exclude = [np.asarray(e, dtype=np.int64).reshape(pr.n_issues) for e in exclude]
         self.time_limit = time_limit
@@ -130,7 +141,24 @@ class _Run:
 
     # enumeration
     def rational(self) -> tuple[IntArray, FloatArray]:
-        """Ids and utilities of every individually rational admissible package."""
+        """Ids and utilities of the individually rational admissible packages to scan.
+
+        Every concept here has an optimum, tie-break included, among the Pareto-optimal
+        individually rational packages (a package that dominates another is at least as
+        good for each concept). When the pruned frontier enumeration of
+        :func:`accord.solve.frontier.exhaustive_frontier` is cheap (no terms or linkages
+        and at most four parties, or two parties and few terms and linkages), only that
+        frontier is scanned; otherwise every package is.
+        """
+        pr = self.problem
+        items = len(pr.interactions) + len(pr.links)
+        cheap = (items == 0 and pr.n_parties <= 4) or (pr.n_parties <= 2
+                                                        and items <= pr.n_issues)
+        if cheap and not self.exclude:
+            packages, util = exhaustive_frontier(pr, "one", self.d - EPS)
+            if not packages.shape[0]:
+                raise NoAgreementError(self._no_agreement())
+            return encode(pr, packages), util
         block = admissible_block(self.problem, limit=max(self.problem.allowed_space_size, 1))
         ok = (block.utilities >= self.d - EPS).all(axis=1)
         if self.exclude:
@@ -152,8 +180,8 @@ class _Run:
             enc.exclude(package)
         return enc
 
-    def solve(self, enc: Encoding, witness: IntArray | None = None) -> MilpResult:
-        res = enc.solve()
+    def solve(self, enc: Encoding, start: IntArray | None = None) -> MilpResult:
+        res = enc.solve(start)
         self.results.append(res)
         if res.package is None:
             if res.infeasible and len(self.results) == 1:
@@ -260,7 +288,7 @@ def _leximin_milp(run: _Run, enc: Encoding, parties: list[int]) -> IntArray:
             vals = [float(k)] + [-1.0] * n
             weights = np.zeros(run.problem.n_parties)
         enc.maximise(cols, vals, utilities=weights)
-        res = run.solve(enc)
+        res = run.solve(enc, package)
         assert res.package is not None
         package = res.package
         if k == n:
@@ -371,7 +399,7 @@ def kalai_smorodinsky(tables: TablesLike | Problem, *,
     lam_star = objective(run.problem.evaluate(res.package[None, :])[0])
     enc.set_lower(lam_col, lam_star - EPS)
     enc.maximise(utilities=np.ones(run.problem.n_parties))
-    res = run.solve(enc)
+    res = run.solve(enc, res.package)
     assert res.package is not None
     return run.finish(res.package, objective)
 
@@ -435,7 +463,7 @@ def _nash_oa(run: _Run, enc: Encoding, parties: list[int], start: IntArray,
             a = min(cap[i], a * ratio)
     enc.maximise(w, [1.0] * len(w))
     for _ in range(max_rounds):
-        res = run.solve(enc)
+        res = run.solve(enc, best)
         assert res.package is not None
         val = log_value(res.package)
         if val > best_val:
@@ -515,7 +543,7 @@ def nash(tables: TablesLike | Problem, *, disagreement: FloatArray | None = None
 
     if not parties or _least_gain(run, start, parties) <= ACTIVE:
         enc.maximise(utilities=np.ones(pr.n_parties))
-        res = run.solve(enc)
+        res = run.solve(enc, start)
         assert res.package is not None
         return run.finish(res.package, objective)
     package = _nash_oa(run, enc, parties, start, max_rounds)

@@ -296,30 +296,41 @@ def _dense_rank(values: FloatArray) -> IntArray:
     return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 
-def _sfs(u: FloatArray, g: IntArray, block: int = 512, fchunk: int = 4096) -> BoolArray:
-    """Sort-filter skyline on rows sorted so that any dominator precedes what it dominates."""
+def _dominated_by(cu: FloatArray, cg: IntArray, bu: FloatArray, bg: IntArray) -> BoolArray:
+    """``(len(cu), len(bu))``: row ``i`` of ``cu`` is ``>=`` row ``j`` of ``bu`` everywhere."""
+    dom: BoolArray = cg[:, None] == bg[None, :]
+    for k in range(cu.shape[1]):
+        dom &= cu[:, k, None] >= bu[None, :, k]
+    return dom
+
+
+_BLOCK = 128
+_UPPER = np.triu(np.ones((_BLOCK, _BLOCK), dtype=bool), 1)
+
+
+def _sfs(u: FloatArray, g: IntArray, fchunk: int = 2048) -> BoolArray:
+    """Sort-filter skyline on distinct rows sorted so that dominators come first."""
     n, p = u.shape
+    block, upper = _BLOCK, _UPPER
     kept = np.zeros(n, dtype=bool)
     fu = np.empty((n, p))
     fg = np.empty(n, dtype=np.int64)
     k = 0
-    upper = np.triu(np.ones((block, block), dtype=bool), 1)
     for s in range(0, n, block):
         bu, bg = u[s:s + block], g[s:s + block]
         alive = np.ones(bu.shape[0], dtype=bool)
-        for c in range(0, k, fchunk):
+        c, step = 0, 32
+        while c < k:
             idx = np.flatnonzero(alive)
             if idx.size == 0:
                 break
-            cu, cg = fu[c:min(k, c + fchunk)], fg[c:min(k, c + fchunk)]
-            dom = (cu[:, None, :] >= bu[idx][None, :, :]).all(axis=2)
-            dom &= cg[:, None] == bg[idx][None, :]
+            end = min(k, c + step)
+            dom = _dominated_by(fu[c:end], fg[c:end], bu[idx], bg[idx])
             alive[idx[dom.any(axis=0)]] = False
+            c, step = end, min(fchunk, step * 4)
         idx = np.flatnonzero(alive)
         if idx.size > 1:
-            b = bu[idx]
-            dom = (b[:, None, :] >= b[None, :, :]).all(axis=2)
-            dom &= bg[idx][:, None] == bg[idx][None, :]
+            dom = _dominated_by(bu[idx], bg[idx], bu[idx], bg[idx])
             dom &= upper[:idx.size, :idx.size]
             alive[idx[dom.any(axis=0)]] = False
         kept[s:s + bu.shape[0]] = alive
@@ -347,19 +358,24 @@ def _pivot_filter(u: FloatArray, g: IntArray, n_pivots: int = 48,
 
 
 def _skyline_unique(u: FloatArray, g: IntArray) -> BoolArray:
-    """Skyline mask of distinct rows sorted by (group, u_0 desc, u_1 desc, ...)."""
+    """Skyline mask of distinct rows sorted by group, then so that dominators come first."""
     n, p = u.shape
     first = np.ones(n, dtype=bool)
     first[1:] = g[1:] != g[:-1]
     if p == 1:
         return first
-    if p == 2:
+    if p == 2 and first[1:].any():
         # within a group, keep a row iff its u_1 beats every earlier row's u_1
         comp = _dense_rank(g.astype(np.float64)) * (n + 1) + _dense_rank(u[:, 1])
         prev = np.empty(n, dtype=np.int64)
         prev[0] = -1
         prev[1:] = np.maximum.accumulate(comp)[:-1]
         return np.asarray(comp > prev, dtype=bool)
+    if p == 2:
+        best = np.empty(n)
+        best[0] = -np.inf
+        best[1:] = np.maximum.accumulate(u[:-1, 1])
+        return np.asarray(u[:, 1] > best, dtype=bool)
     alive = np.ones(n, dtype=bool)
     if n > 20000:
         alive = _pivot_filter(u, g)
@@ -384,14 +400,16 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
     ICDE 2003), with a 2-D sweep (Kung, Luccio & Preparata, J. ACM 22(4), 1975).
 
     Steps:
-        1. Sort rows by group, then lexicographically decreasing; a dominator then always
-           precedes the rows it dominates, and equal rows are adjacent.
+        1. Sort rows by group, then (with three or more columns) by decreasing sum, then
+           lexicographically decreasing; a dominator then always precedes the rows it
+           dominates, and equal rows are adjacent.
         2. Collapse runs of equal rows to their first row.
         3. One column: keep the first row of each group. Two columns: keep a row iff its
            second coordinate beats the running maximum of its group (integer ranks make
            the grouped running maximum exact). More columns: drop rows strictly dominated
            by a few high-sum pivots, then filter the rest in sorted blocks against the
-           rows kept so far and against earlier rows of the block.
+           rows kept so far (strongest first, in growing chunks, so that most rows fall
+           at the first few) and against earlier rows of the block.
         4. ``keep="one"``: return one index per distinct Pareto-optimal vector (the lowest
            index among equal rows); ``keep="all"``: return every row whose vector is
            Pareto-optimal, ties and duplicates included.
@@ -417,6 +435,10 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
     if resolution > 0:
         pts = np.rint(pts / resolution)
     keys = [-pts[:, c] for c in range(p - 1, -1, -1)]
+    if p >= 3:
+        # strongest first: a dominator has a larger (or, rounded, equal) sum, since
+        # floating-point addition is monotone; ties fall back to lexicographic order
+        keys.append(-pts.sum(axis=1))
     order = np.lexsort([*keys, g])
     su, sg = pts[order], g[order]
     new = np.ones(n, dtype=bool)

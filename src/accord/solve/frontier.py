@@ -47,7 +47,7 @@ from accord.solve.problem import (
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 
-__all__ = ["Frontier", "pareto_frontier"]
+__all__ = ["Frontier", "exhaustive_frontier", "pareto_frontier"]
 
 _CHUNK = 1 << 18
 
@@ -60,7 +60,9 @@ class Frontier:
         packages: ``(k, n_issues)`` option positions, sorted by decreasing utility vector.
         utilities: ``(k, P)`` their utilities.
         exact: every Pareto-optimal utility vector is present (one package per vector,
-            or every package with ``keep="all"``).
+            or every package with ``keep="all"``); for the ε-constraint method, up to
+            its resolution (see :func:`_epsilon_constraint`) and only when every MILP
+            solve was proven optimal.
         method: ``"enumeration"``, ``"epsilon-constraint"`` or ``"weighted-sums"``.
         notes: what was done and what it proves, in words.
         solves: number of MILP solves (0 for enumeration).
@@ -212,9 +214,11 @@ class _Pareto:
         return self.combine(self.build(order[:half]), self.build(order[half:]))
 
 
-def _enumerated(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple[
+def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple[
         IntArray, FloatArray]:
     """Exact frontier ``(packages, utilities)`` by exhaustive pruned enumeration.
+
+    ``floor``: when given, only packages with ``u >= floor`` count.
 
     Multi-objective dynamic programming over a binary tree of issue blocks (Villarreal &
     Karwan, "Multicriteria integer programming: a (hybrid) dynamic programming recursive
@@ -251,11 +255,13 @@ def _enumerated(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple
         ids, util = ids[ok], util[ok]
     sel = skyline(util, keep="one", resolution=RESOLUTION)
     packages = decode(problem, ids[sel])
-    util = problem.evaluate(packages)
-    if keep == "one":
-        return packages, util
-    packages = _all_ties(problem, util, floor)
-    util = problem.evaluate(packages)
+    if keep == "all":
+        packages = _all_ties(problem, problem.evaluate(packages), floor)
+    return _sorted(packages, problem.evaluate(packages))
+
+
+def _sorted(packages: IntArray, util: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Rows in decreasing lexicographic order of utility vectors."""
     order = np.lexsort([-util[:, c] for c in range(util.shape[1] - 1, -1, -1)])
     return packages[order], util[order]
 
@@ -286,6 +292,10 @@ def _encoding(problem: Problem, floor: FloatArray, time_limit: float | None) -> 
     return enc
 
 
+#: How far above an epsilon bound it is written, so that true utilities meet it.
+_MARGIN = 10 * FEAS_TOL
+
+
 class _Lex:
     """Lexicographic maximisation on an :class:`Encoding`, counting solves."""
 
@@ -309,16 +319,14 @@ class _Lex:
         try:
             for k, p in enumerate(order):
                 enc.maximise(utilities=np.eye(self.pr.n_parties)[p])
-                res = enc.solve()
+                res = enc.solve(package)
                 self.solves += 1
                 self.status.add(res.status)
                 if res.package is None:
                     if k == 0 and res.infeasible:
                         return None
-                    # a later stage keeps the earlier package feasible in exact arithmetic;
-                    # "Infeasible" there means the earlier package met a bound only within
-                    # the solver's tolerance; the caller checks bounds on true utilities
-                    self.proven &= res.infeasible
+                    # the earlier package stays feasible: the solver failed to see it
+                    self.proven = False
                     return package
                 self.proven &= res.proven
                 package = res.package
@@ -338,16 +346,23 @@ def _eps2(lex: _Lex, a: int, b: int, extra: dict[int, float], step: float,
     found: list[IntArray] = []
     eps = -np.inf
     order = [a, b] + ([third] if third is not None else [])
+    margin = _MARGIN
     while lex.solves < max_solves:
         bounds = {**extra, b: eps}
-        # written with FEAS_TOL to spare, so that the true utilities satisfy the bounds
-        package = lex.run(order, {p: lo + FEAS_TOL for p, lo in bounds.items()})
+        package = lex.run(order, {p: lo + margin for p, lo in bounds.items()})
         if package is None:
             return found, True
         util = lex.pr.evaluate(package)[0]
-        if all(util[p] >= lo - 1e-12 for p, lo in bounds.items()):
+        if any(util[p] < lo for p, lo in bounds.items()):
+            # the solver met a bound only through its tolerances (slightly fractional
+            # binaries): write the bounds with more to spare and solve again
+            if margin < 1e-6:
+                margin *= 10
+                continue
+            lex.proven = False
+        else:
             found.append(package)
-        # else: a bound met only within the solver's feasibility tolerance; step past it
+        margin = _MARGIN
         eps = max(eps, float(util[b])) + step
     return found, False
 
@@ -366,8 +381,10 @@ def _epsilon_constraint(problem: Problem, floor: FloatArray, step: float, max_so
        (anything dominating it would satisfy both stages' constraints).
     3. ``ε = u_2* + step``; go to 2.
 
-    ``τ`` is the solver's feasibility tolerance (:data:`FEAS_TOL`): a package may miss a
-    row by ``τ``, so bounds are written ``τ`` higher and the true utilities satisfy them.
+    ``τ = 10 FEAS_TOL``: within its tolerances the solver may return slightly
+    fractional binaries that meet a row the integral package misses by a few
+    ``FEAS_TOL``, so bounds are written ``τ`` higher; a package whose true utilities
+    still miss a bound is solved again with ``τ`` ten times larger.
 
     Exactness: no Pareto-optimal vector has ``u_2`` in ``[ε + τ, u_2*)`` (it would have
     ``u_1 <= u_1*`` and so be dominated), so the only vectors that can be missed have
@@ -376,8 +393,8 @@ def _epsilon_constraint(problem: Problem, floor: FloatArray, step: float, max_so
     ``step + τ < δ`` finds them all. When every utility is a sum of rationals with a
     common denominator ``D`` (integer score sheets divided by their span, weights and
     values given to finitely many decimals), ``δ >= 1/D``, so the defaults
-    ``step = τ = 1e-9`` are exact for ``D < 5e8``. (Likewise, vectors that differ from a
-    found one by less than ``2 EPS`` in ``u_1`` may be merged with it.)
+    (``step + τ = 1.1e-8``) are exact for ``D < 9e7``. (Likewise, vectors that differ
+    from a found one by less than ``2 EPS`` in ``u_1`` may be merged with it.)
 
     Three parties (an outer ε-loop on ``u_3``): solve the two-party problem on
     ``(u_1, u_2)`` under ``u_3 >= ε_3``, completing each point by maximising ``u_3``; each
@@ -472,6 +489,16 @@ def pareto_frontier(
 ) -> Frontier:
     """The Pareto frontier of the admissible packages.
 
+    Dispatches to :func:`exhaustive_frontier` (multi-objective dynamic programming),
+    :func:`_epsilon_constraint` (Haimes et al. 1971) or :func:`_weighted_sums`
+    (Geoffrion 1968); their docstrings give the sources and steps.
+
+    Steps:
+        1. Pick the method (``"auto"``: see ``method`` below).
+        2. Run it; MILP methods then re-evaluate the packages found, keep the admissible
+           (and individually rational) ones and take their exact skyline.
+        3. Sort by decreasing utility vector.
+
     Args:
         tables: compiled tables (or a :class:`Problem`).
         method: ``"auto"`` picks enumeration when the red-line-free space has at most
@@ -505,7 +532,7 @@ def pareto_frontier(
         if size > limit:
             raise SpaceTooLargeError(
                 f"{size} red-line-free packages exceed the enumeration limit {limit}")
-        pk, ut = _enumerated(problem, keep, floor if individually_rational else None)
+        pk, ut = exhaustive_frontier(problem, keep, floor if individually_rational else None)
         return Frontier(pk, ut, True, "enumeration",
                         (f"exhaustive over {size} red-line-free packages",), 0,
                         time.perf_counter() - t0)
@@ -531,5 +558,5 @@ def pareto_frontier(
         notes.append(f"{pk.shape[0] - sel.shape[0]} found packages dropped as dominated "
                      "or duplicate")
     notes.append(f"{sel.shape[0]} Pareto-optimal points found")
-    return Frontier(pk[sel], ut[sel], exact, method, tuple(notes), solves,
-                    time.perf_counter() - t0)
+    pk, ut = _sorted(pk[sel], ut[sel])
+    return Frontier(pk, ut, exact, method, tuple(notes), solves, time.perf_counter() - t0)

@@ -16,8 +16,14 @@ import numpy as np
 
 from accord.solve import concepts
 from accord.solve.concepts import THRESHOLD, Method
-from accord.solve.enumerate import RESOLUTION, admissible_block, decode, skyline
-from accord.solve.errors import NoAgreementError
+from accord.solve.enumerate import (
+    ENUMERATION_LIMIT,
+    RESOLUTION,
+    admissible_block,
+    decode,
+    skyline,
+)
+from accord.solve.errors import NoAgreementError, SpaceTooLargeError
 from accord.solve.milp import Encoding
 from accord.solve.problem import (
     EPS,
@@ -167,6 +173,9 @@ def post_settlement(
     if method == "auto":
         method = "enumeration" if problem.allowed_space_size <= threshold else "milp"
     if method == "enumeration":
+        if problem.allowed_space_size > ENUMERATION_LIMIT:
+            raise SpaceTooLargeError(f"{problem.allowed_space_size} packages exceed the "
+                                     f"enumeration limit {ENUMERATION_LIMIT}")
         block = admissible_block(problem, limit=max(problem.allowed_space_size, 1))
         gains = block.utilities - base
         mask = (gains >= -EPS).all(axis=1) & (gains.max(axis=1) >= EPS)
@@ -226,8 +235,9 @@ def _milp(problem: Problem, t: IntArray, base: FloatArray, rank_by: RankBy, limi
         proven &= sol.proven
         if sol.gains.max() < EPS:
             break
-        packages.append(sol.package)
         exclude.append(sol.package)
+        if sol.gains.min() >= -EPS:  # else it met u >= u_t only within solver tolerance
+            packages.append(sol.package)
     pk = np.stack(packages) if packages else np.zeros((0, problem.n_issues), np.int64)
     gains = problem.evaluate(pk) - base
     if pareto_only:

@@ -11,12 +11,14 @@ modelling with binary variables):
   ``y in [0, 1]`` with ``y <= s_k`` for each condition and ``y >= sum_k s_k - (K - 1)``.
   Both bounds are always written, because a term may help one party and hurt another,
   so ``y`` equals the conjunction exactly at every integer point.
-* the utility of party ``p``: a column ``u_p``. Ordinary parties:
-  ``u_p = base_p + sum util[o, p] x[o] + sum values[t, p] y_t`` (an equality row).
-  Clipped parties (``u = min(1, max(0, raw))``): ``u_p <= raw_p``, ``0 <= u_p <= 1``,
-  and when ``raw_p`` can be negative a binary ``b_p`` with ``u_p <= raw_p + M_p b_p`` and
-  ``u_p <= 1 - b_p`` (``M_p = -min raw_p``). Every feasible ``u_p`` is then at most
-  ``min(1, max(0, raw_p))`` and that value is itself feasible.
+* the utility of party ``p`` is a linear expression. Ordinary parties:
+  ``u_p = base_p + sum util[o, p] x[o] + sum values[t, p] y_t`` (written straight into
+  objectives and rows). Clipped parties (``u = min(1, max(0, raw))``): a column
+  ``z_p in [0, 1]`` with ``z_p <= raw_p``, and when ``raw_p`` can be negative a binary
+  ``b_p`` with ``z_p <= raw_p + M_p b_p`` and ``z_p <= 1 - b_p`` (``M_p = 1 - min raw_p``);
+  ``u_p = z_p``. Every feasible ``z_p`` is then at most ``min(1, max(0, raw_p))`` and that
+  value is itself feasible. (Free columns equal to the utilities exist for callers,
+  :attr:`Encoding.u`; the engine itself does not use them.)
 
 Why the clipped encoding is exact for our uses: every objective this package optimises
 is nondecreasing in each ``u_p`` (weighted sums, a minimum, a KS ratio, a sum of concave
@@ -27,7 +29,8 @@ the relaxed set equals the optimum over the true utilities, and the package it s
 is optimal. Utilities reported to callers are always recomputed from the package.
 
 A result counts as *proven* only when HiGHS reports ``Optimal`` and the relative gap
-``|bound - objective| / max(1, |objective|)`` is at most ``1e-9``.
+``|bound - objective| / max(1, |objective|)`` is at most ``1e-9`` (``mip_rel_gap`` and
+``mip_abs_gap`` are set to ``1e-10``, the integrality tolerance to :data:`FEAS_TOL`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ FEAS_TOL = 1e-9
 #: Options every encoding passes to HiGHS.
 HIGHS_OPTIONS: dict[str, float | str | int] = {
     "threads": 1,
+    "presolve": "off",
     "mip_rel_gap": 1e-10,
     "mip_abs_gap": 1e-10,
     "mip_feasibility_tolerance": FEAS_TOL,
@@ -78,15 +82,19 @@ def new_highs() -> highspy.Highs:
     with _QUIET:
         if not _BANNER_DONE:
             sys.stdout.flush()
-            saved = os.dup(1)
-            null = os.open(os.devnull, os.O_WRONLY)
             try:
-                os.dup2(null, 1)
+                saved = os.dup(1)
+                null = os.open(os.devnull, os.O_WRONLY)
+            except OSError:  # no usable standard output: nothing to protect
                 h = highspy.Highs()  # type: ignore[no-untyped-call]
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(null)
+            else:
+                try:
+                    os.dup2(null, 1)
+                    h = highspy.Highs()  # type: ignore[no-untyped-call]
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                    os.close(null)
             _BANNER_DONE = True
         else:
             h = highspy.Highs()  # type: ignore[no-untyped-call]
@@ -364,25 +372,35 @@ class Encoding:
                                             + int(pr.sizes[i])]))
                            for i in range(pr.n_issues)], dtype=np.int64)
 
-    def solve(self) -> MilpResult:
+    def solve(self, start: IntArray | None = None) -> MilpResult:
         """Run HiGHS, double-checking the answers HiGHS 1.16 is known to get wrong.
 
-        No MIP start is passed (a start mapped into the presolved space can come back with
-        a wrong objective) and each run starts from scratch. An ``Infeasible`` verdict is
-        accepted only when a run without presolve agrees. A ``Solve error``, or a solution
-        whose objective does not match its columns, is retried without presolve, then with
-        a looser integrality tolerance (``1e-7``). A returned package that crosses a red
-        line, breaks a linkage or misses a utility bound (by more than ``10 FEAS_TOL``, on
-        its true utilities) is reported as not optimal.
+        Presolve is off by default (:data:`HIGHS_OPTIONS`): on these small models it cost
+        more than it saved. At tight tolerances HiGHS, with or without presolve, now and
+        then calls a feasible model infeasible, so:
+
+        * each run starts from scratch; ``start`` (a package the caller knows satisfies
+          every row) is passed as a MIP start;
+        * an ``Infeasible`` verdict is accepted only when a run with the other presolve
+          setting agrees (and, when ``start`` vouches for feasibility, also a run with a
+          looser integrality tolerance, ``1e-7``);
+        * a ``Solve error``, or a solution whose objective does not match its columns, is
+          retried the same two ways;
+        * a returned package that crosses a red line, breaks a linkage or misses a utility
+          bound (by more than ``10 FEAS_TOL``, on its true utilities) is reported as not
+          optimal.
         """
         h = self.h
         t0 = time.perf_counter()
-        self._run()
+        self._run(start)
         model_status = h.getModelStatus()
-        for option, value, back in (("presolve", "off", "choose"),
+        presolve = str(HIGHS_OPTIONS.get("presolve", "choose"))
+        other = "choose" if presolve == "off" else "off"
+        for option, value, back in (("presolve", other, presolve),
                                     ("mip_feasibility_tolerance", 1e-7, FEAS_TOL)):
             infeasible = model_status == highspy.HighsModelStatus.kInfeasible
-            if not self._suspect(model_status) or (infeasible and option != "presolve"):
+            if not self._suspect(model_status) or (
+                    infeasible and option != "presolve" and start is None):
                 break
             h.setOptionValue(option, value)
             self._run()
@@ -420,10 +438,14 @@ class Encoding:
         u = pr.evaluate(package[None, :])[0]
         return bool((u >= np.asarray(self._bound_lo) - 10 * FEAS_TOL).all())
 
-    def _run(self) -> None:
-        """One HiGHS run from scratch (no solution or basis kept from an earlier run)."""
+    def _run(self, start: IntArray | None = None) -> None:
+        """One HiGHS run from scratch, optionally from a MIP start ``start`` (a package)."""
         h = self.h
         h.clearSolver()
+        if start is not None:
+            vals = np.zeros(self.x.shape[0])
+            vals[np.asarray(start, dtype=np.int64) + self.problem.offsets] = 1.0
+            h.setSolution(int(self.x.shape[0]), self.x.astype(np.int32), vals)
         status = h.run()
         if status == highspy.HighsStatus.kError and \
                 h.getModelStatus() == highspy.HighsModelStatus.kNotset:

@@ -206,6 +206,11 @@ def zopa(
 ) -> Zopa:
     """Count (or estimate) the packages every party accepts and the packages ratified.
 
+    The zone of possible agreement of Raiffa, *The Art and Science of Negotiation*, 1982,
+    ch. 4, counted over a finite package space; estimates by plain Monte Carlo (Robert &
+    Casella, *Monte Carlo Statistical Methods*, 2nd ed., 2004, ch. 3) with Wilson score
+    intervals.
+
     Steps:
         1. ``"auto"``: enumerate when the red-line-free space has at most ``limit``
            packages; else, for a single party whose terms and linkages split into two
