@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from scipy.stats import rankdata
 
 from accord.analysis.ratify import ratified
+from accord.analysis.stats import wilson
 from accord.analysis.tables import ParameterSpace
 from accord.model import EPS, Plan, RuleKind, Scenario
 
@@ -85,17 +86,6 @@ class Robustness:
         return {"samples": self.samples, "seed": self.seed,
                 "uncertain_parameters": self.uncertain_parameters,
                 "plans": [p.to_dict() for p in self.plans]}
-
-
-def _wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, float(centre - half)), min(1.0, float(centre + half)))
 
 
 def _slack(margins: NDArray[np.float64], ok: NDArray[np.bool_], scenario: Scenario
@@ -198,7 +188,7 @@ def robustness(
         results.append(PlanRobustness(
             plan.id, plan.name,
             {pid: float(accept[:, j, k].mean()) for k, pid in enumerate(scenario.party_ids)},
-            count / samples, _wilson(count, samples), drivers, party_drivers,
+            count / samples, wilson(count, samples), drivers, party_drivers,
             tuple(pid for k, pid in enumerate(scenario.party_ids) if red[j, k]),
         ))
     return Robustness(samples, seed, len(uncertain), tuple(results))

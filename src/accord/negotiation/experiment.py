@@ -24,13 +24,13 @@ Steps of :func:`run_experiment`:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from accord.analysis.stats import wilson
 from accord.analysis.tables import ParameterSpace
 from accord.model import Scenario
 from accord.negotiation.domain import Domain
@@ -146,19 +146,6 @@ def run_experiment(scenario: Scenario, config: ExperimentConfig,
             if progress is not None:
                 progress(r * len(ARMS) + a + 1, total)
     return result
-
-
-def wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval of a proportion (Wilson 1927)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return (low, high)
 
 
 def _mean(values: Sequence[float | None]) -> float | None:

@@ -22,6 +22,7 @@ from typing import Literal
 
 import numpy as np
 
+from accord.analysis.stats import wilson
 from accord.solve.enumerate import ENUMERATION_LIMIT, iter_admissible
 from accord.solve.problem import (
     EPS,
@@ -37,7 +38,6 @@ Method = Literal["auto", "enumeration", "dynamic-programming", "monte-carlo"]
 
 __all__ = ["Zopa", "unanimity", "zopa"]
 
-_Z95 = 1.959963984540054
 
 
 def unanimity(accept: BoolArray) -> BoolArray:
@@ -78,14 +78,9 @@ def _accept(util: FloatArray, d: FloatArray) -> BoolArray:
 
 
 def _wilson(hits: int, n: int, space: int) -> tuple[float, tuple[float, float]]:
-    """Estimate and 95% Wilson score interval (Wilson, *JASA* 22, 1927) of a count."""
-    p = hits / n
-    z2 = _Z95 * _Z95
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = _Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    low = 0.0 if hits == 0 else max(0.0, centre - half)
-    high = 1.0 if hits == n else min(1.0, centre + half)
-    return p * space, (low * space, high * space)
+    """Estimate and 95% Wilson score interval of a count, from a sample proportion."""
+    low, high = wilson(hits, n)
+    return hits / n * space, (low * space, high * space)
 
 
 def _enumerate(problem: Problem, d: FloatArray, rule: Rule, limit: int
