@@ -250,8 +250,12 @@ def test_cli_demo(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "-o", str(out), "--samples", "300"])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert html.count("<svg") == 4
+    # the four report charts plus the backchannel experiment's
+    assert html.count("<svg") == 5
     assert "E3 counter-proposal" in html and "How the drafts evolved" in result.stdout
+    assert "What would an efficient, fair deal look like?" in html
+    assert "Post-settlement improvements of each draft" in html
+    assert "Backchannel experiment" in html
     a = audit(html)
     assert a.errors == [] and len(a.ids) == len(set(a.ids))
     assert all(tag == "a" and attr == "href" for tag, attr, _ in a.outside)
