@@ -53,6 +53,8 @@ def _url(db: str | None) -> str:
 
 def _open(db: str | None) -> Any:
     """An existing database brought to the newest schema."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from accord.service.errors import InvalidInputError
     from accord.store.db import DatabaseError, migrate, open_database
 
@@ -61,10 +63,8 @@ def _open(db: str | None) -> Any:
         migrate(database)
     except DatabaseError as exc:
         raise InvalidInputError(str(exc)) from None
-    except Exception as exc:  # connection refused, bad credentials: bad input to us
-        if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
-            raise InvalidInputError(f"cannot open the database: {exc}") from None
-        raise
+    except (SQLAlchemyError, OSError) as exc:  # refused, bad credentials: bad input to us
+        raise InvalidInputError(f"cannot open the database: {exc}") from None
     return database
 
 
