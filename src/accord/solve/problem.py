@@ -1,9 +1,9 @@
 """The numbers the solver engine works on, taken from compiled utility tables.
 
-:mod:`accord.solve` and :mod:`accord.analysis` are independent siblings (see the
-import-linter contract), so this module does not import
-:class:`accord.analysis.tables.Tables`; it reads any object with the same attributes
-(:class:`TablesLike`) and copies one parameter draw into a :class:`Problem`.
+:mod:`accord.solve` sits above :mod:`accord.analysis` (see the import-linter contract)
+and shares its linkage arrays (:class:`~accord.analysis.tables.LinkArrays`); it reads any
+object with the attributes of :class:`accord.analysis.tables.Tables` (:class:`TablesLike`)
+and copies one parameter draw into a :class:`Problem`.
 
 A :class:`Problem` is faithful to the tables for every package (admissible or not):
 its utilities equal ``Tables.utilities`` up to floating-point summation order. On the
@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.analysis.tables import LinkArrays as Link
 from accord.model.scenario import EPS
 
 IntArray = NDArray[np.int64]
@@ -127,26 +128,6 @@ class Interaction:
         for issue, mask in zip(self.issues, self.masks, strict=True):
             ok &= mask[packages[:, issue]]
         return ok
-
-
-@dataclass(frozen=True)
-class Link:
-    """A linkage: ``a => b`` (requires) or ``not (a and b)`` (excludes).
-
-    ``a`` is "issue ``issue_a`` takes an option in ``mask_a``", ``b`` likewise.
-    """
-
-    excludes: bool
-    issue_a: int
-    mask_a: BoolArray
-    issue_b: int
-    mask_b: BoolArray
-
-    def violated(self, packages: IntArray) -> BoolArray:
-        """Whether each package of a batch breaks the linkage."""
-        a = self.mask_a[packages[:, self.issue_a]]
-        b = self.mask_b[packages[:, self.issue_b]]
-        return a & b if self.excludes else a & ~b
 
 
 @dataclass(frozen=True)
