@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis.problem import as_problem
 from accord.analysis.tables import Tables, compile_scenario
 from accord.model import (
     Constraint,
@@ -41,7 +42,6 @@ from accord.model import (
     fixed,
 )
 from accord.solve import concepts, pareto_frontier
-from accord.solve.problem import as_problem
 
 
 # ------------------------------------------------------------------ scenarios

@@ -14,7 +14,7 @@ utilities Accord computes.
   :class:`negmas.preferences.NonLinearAggregationUtilityFunction` applying the same clip.
 
 Outcomes are tuples of option ids, issues in scenario order; NegMAS enumerates them with
-the last issue varying fastest, the order of :func:`accord.analysis.enumeration.decode`.
+the last issue varying fastest, the order of :meth:`accord.analysis.space.Layout.decode`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ with ``I_p > d_p``):
 
 * frontier: the Pareto-optimal utility vectors of all packages, and of the rational
   ones. NegMAS compares floats exactly; Accord compares utilities rounded to multiples of
-  ``2**-40`` (``accord.solve.enumerate.RESOLUTION``), so that the same sum taken in
+  ``2**-40`` (``accord.model.RESOLUTION``), so that the same sum taken in
   another order counts as equal. With exact comparisons a point that another beats in one
   utility while trailing it by rounding noise (``0.66`` against ``0.6599999999999999``)
   survives, so NegMAS's extractor is run on the rounded utilities. NegMAS keeps
@@ -37,7 +37,7 @@ Accord's side: the frontier from :func:`accord.solve.frontier.pareto_frontier`; 
 solution concepts from :mod:`accord.solve.concepts` (``welfare``, ``nash``,
 ``egalitarian``, ``kalai_smorodinsky``; ``NoAgreementError`` when no package is
 rational), or, if that module is missing, from exhaustive enumeration
-(:func:`accord.analysis.enumeration.chunks` and ``Tables.utilities``).
+(:meth:`accord.analysis.space.Layout.chunks` and ``Tables.utilities``).
 """
 
 from __future__ import annotations
@@ -48,15 +48,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from accord.analysis.enumeration import chunks
 from accord.analysis.tables import Tables, compile_scenario
 from accord.formats.genius import import_genius
-from accord.model import EPS
-
-try:
-    from accord.solve.enumerate import RESOLUTION
-except ImportError:  # pragma: no cover - depends on the solver's progress
-    RESOLUTION = 2.0**-40
+from accord.model import EPS, RESOLUTION
 from tests.crosscheck.corpus import CORPUS, MISSING, corpus_folders, need_corpus
 from tests.negmas_bridge import NEGMAS_ERROR, negmas, outcome_space, utility_functions
 
@@ -243,7 +237,7 @@ def test_negmas_agrees_with_accord(folder: str, pair: tuple[str, str] | None) ->
         pytest.skip(f"{len(s.parties)} parties x {s.space_size} outcomes: too many")
     tables = compile_scenario(s)
     d = tables.reservation[0]
-    packages = np.concatenate(list(chunks(tables.layout)))
+    packages = np.concatenate(list(tables.layout.chunks()))
     everything = tables.utilities(packages)
 
     # NegMAS side: its ufuns evaluate every outcome, in the same order as ours

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
-from accord.analysis.enumeration import chunks
 from accord.analysis.tables import compile_scenario
 from accord.formats.genius import export_genius, import_genius
 from accord.model import Scenario
@@ -52,7 +51,7 @@ def test_negmas_keeps_raw_evaluations_and_reorders_laptop_a() -> None:
     folder = need_corpus() / "anac/y2012/LaptopA"
     s = import_genius(folder)
     t = compile_scenario(s)
-    packages = np.concatenate(list(chunks(t.layout)))
+    packages = np.concatenate(list(t.layout.chunks()))
     ours = t.utilities(packages)
     ns = negmas_folder(folder, ignore_discount=True)
     ufuns = {u.name: u for u in ns.ufuns}

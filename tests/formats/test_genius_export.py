@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from accord.analysis.enumeration import chunks
 from accord.analysis.tables import compile_scenario
 from accord.formats.genius import export_genius, import_genius
 from accord.formats.scenario_file import load_scenario
@@ -40,7 +39,7 @@ def assert_same_utilities(a: Scenario, b: Scenario, sample: int | None = None) -
     ta, tb = compile_scenario(a), compile_scenario(b)
     assert ta.layout.sizes.tolist() == tb.layout.sizes.tolist()
     if sample is None:
-        batches = list(chunks(ta.layout))
+        batches = list(ta.layout.chunks())
     else:
         rng = np.random.default_rng(0)
         batches = [rng.integers(0, ta.layout.sizes, size=(sample, ta.layout.n_issues))]

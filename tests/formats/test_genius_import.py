@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis import reference
-from accord.analysis.enumeration import chunks
 from accord.analysis.tables import compile_scenario
 from accord.formats.genius import import_genius, read_genius_folder, read_published_frontier
 from accord.formats.genius_xml import sanitise_id, unique_ids
@@ -127,7 +126,7 @@ def _genius_rectangles(path: Path, package: tuple[int, ...], excludes: str) -> f
 def test_rectangles_match_an_independent_transcription_on_every_package(excludes: str) -> None:
     s = read_genius_folder(RECT, excludes=excludes)
     t = compile_scenario(s)
-    packages = np.concatenate(list(chunks(t.layout)))
+    packages = np.concatenate(list(t.layout.chunks()))
     u = t.utilities(packages)
     for k, pkg in enumerate(packages):
         for p, name in enumerate(("profile-1", "profile-2")):
@@ -386,7 +385,7 @@ def test_random_additive_profiles_match_the_genius_formula(
     d = write_folder(tmp_path_factory.mktemp("g"), {"d.xml": DOMAIN_2, "p.xml": prof})
     s = import_genius(d)
     t = compile_scenario(s)
-    packages = np.concatenate(list(chunks(t.layout)))
+    packages = np.concatenate(list(t.layout.chunks()))
     top = max(evals)
     for pkg, u in zip(packages, t.utilities(packages)[:, 0], strict=True):
         colour = evals[pkg[0]] / top if top >= 1e-5 else 0.0

@@ -138,8 +138,11 @@ class StrategyContract:
                 assert obj.party == "B"
             if isinstance(obj, Strategy):
                 assert obj is mine
-            if isinstance(obj, np.ndarray) and obj.dtype == np.float64 and obj.ndim == 2:
-                raise AssertionError("a 2-D float table is reachable from the strategy")
+            # the own column is (options, 1); a table with a column per party is not allowed
+            if isinstance(obj, np.ndarray) and obj.dtype == np.float64 and obj.ndim == 2 \
+                    and obj.shape[1] > 1:
+                raise AssertionError("a table of several parties is reachable from the "
+                                     "strategy")
 
     # 5 ------------------------------------------------------------- rationality
     def test_never_accepts_below_reservation(self, tiny_domain: Domain) -> None:

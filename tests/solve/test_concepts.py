@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accord.model import ACTIVE
 from accord.solve import concepts
 from accord.solve.errors import NoAgreementError
 from tests.solve.strategies import SETTINGS, brute, random_tables, rational, scenarios
@@ -22,7 +23,7 @@ def reference(u: np.ndarray, d: np.ndarray, name: str) -> float:
     if name == "egalitarian":
         return float(g.min(axis=1).max())
     rng = u.max(axis=0) - d
-    active = rng > concepts.ACTIVE
+    active = rng > ACTIVE
     if not active.any():
         return 0.0
     if name == "kalai_smorodinsky":
@@ -110,7 +111,7 @@ def test_no_agreement_is_a_value_error():
 def test_nash_and_ks_ignore_positive_affine_rescaling(scenario, data, method):
     import dataclasses
 
-    from accord.solve.problem import Interaction, as_problem
+    from accord.analysis.problem import Interaction, as_problem
 
     problem = as_problem(brute(scenario).tables)
     if problem.clip.any():

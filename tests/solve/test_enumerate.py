@@ -7,16 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.solve.enumerate import (
-    RESOLUTION,
-    admissible_block,
-    decode,
-    encode,
-    iter_admissible,
-    skyline,
-)
+from accord.analysis.problem import as_problem
+from accord.model import RESOLUTION
+from accord.solve.enumerate import admissible_block, iter_admissible, skyline
 from accord.solve.errors import SpaceTooLargeError
-from accord.solve.problem import as_problem
 from tests.solve.strategies import SETTINGS, brute, scenarios
 
 
@@ -27,11 +21,11 @@ def test_enumeration_matches_brute_force(scenario, chunk):
     problem = as_problem(b.tables)
     block = admissible_block(problem, chunk=chunk)
     order = np.argsort(block.ids)
-    assert np.array_equal(block.ids[order], encode(problem, b.adm_packages))
+    assert np.array_equal(block.ids[order], problem.layout.encode(b.adm_packages))
     assert np.allclose(block.utilities[order], b.adm_utilities, atol=1e-12)
     assert np.allclose(problem.evaluate(b.packages), b.utilities, atol=1e-12)
     assert np.array_equal(problem.admissible(b.packages), b.admissible)
-    assert np.array_equal(decode(problem, encode(problem, b.packages)), b.packages)
+    assert np.array_equal(problem.layout.decode(problem.layout.encode(b.packages)), b.packages)
 
 
 def _brute_skyline(u: np.ndarray, keep: str) -> list[int]:

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.solve.enumerate import admissible_block, decode
+from accord.solve.enumerate import admissible_block
 from accord.solve.improve import post_settlement
 from tests.solve.strategies import SETTINGS, brute, random_tables, scenarios
 
@@ -45,7 +45,7 @@ def test_milp_and_enumeration_find_the_same_best_improvement():
     tables = random_tables(np.random.default_rng(4), n_issues=6, n_options=3, n_parties=3,
                            n_terms=6, n_links=2)
     block = admissible_block(tables)
-    tentative = decode(tables, block.ids[np.argsort(block.utilities.sum(axis=1))[:1]])[0]
+    tentative = tables.layout.decode(block.ids[np.argsort(block.utilities.sum(axis=1))[:1]])[0]
     for rank_by in ("nash", "welfare", "egalitarian"):
         enum = post_settlement(tables, tentative, rank_by=rank_by, method="enumeration")
         milp = post_settlement(tables, tentative, rank_by=rank_by, method="milp", limit=3)

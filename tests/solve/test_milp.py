@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accord.analysis.problem import as_problem
 from accord.solve.milp import Encoding
-from accord.solve.problem import as_problem
 from tests.solve.strategies import SETTINGS, brute, scenarios
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from accord.analysis.evaluate import PlanEvaluation, evaluate_plan
 from accord.analysis.tables import Tables, compile_scenario
-from accord.model import InvalidPlanError, Plan, Scenario
+from accord.model import EPS, InvalidPlanError, Plan, Scenario
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Comparison:
 
 
 def compare(scenario: Scenario, a: Plan, b: Plan, tables: Tables | None = None,
-            *, eps: float = 1e-9) -> Comparison:
+            *, eps: float = EPS) -> Comparison:
     """Point-by-point diff of ``a`` and ``b`` with each party's utility change.
 
     A point's utility change is the change of each party's weighted value on that point

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.analysis.enumeration import ENUMERATION_LIMIT, chunks, space_size
+from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables
 from accord.model import EPS
 
@@ -45,13 +45,13 @@ def dominance(
     computing utilities and admissibility; (3) keep the dominating package with the largest
     total gain.
     """
-    total = space_size(tables.layout)
+    total = tables.layout.size
     if total > limit:
         return Dominance(None, None, None, f"not decided: {total:.3g} packages exceed the "
                                            f"enumeration limit {limit:.0e}", 0)
     best: tuple[float, NDArray[np.int64], NDArray[np.float64]] | None = None
     target = np.asarray(target, dtype=np.float64)
-    for batch in chunks(tables.layout):
+    for batch in tables.layout.chunks():
         u = tables.utilities(batch)
         ok = tables.admissible(batch)
         ok &= (u >= target - EPS).all(axis=1) & (u > target + EPS).any(axis=1)

@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 
 from accord.analysis.concessions import ledger
 from accord.analysis.dominance import Dominance, dominance
-from accord.analysis.enumeration import ENUMERATION_LIMIT
 from accord.analysis.ratify import blockers, ratified
+from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables, compile_scenario
 from accord.model import EPS, Plan, Scenario
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.model import RatificationRule, RuleKind
+from accord.model import ACTIVE, RatificationRule, RuleKind
 
 BoolArray = NDArray[np.bool_]
 
@@ -34,7 +34,7 @@ def ratified(accept: BoolArray, rule: RatificationRule, party_ids: Sequence[str]
     weights = _weights(rule, party_ids)
     assert rule.threshold is not None
     share = (accept * weights).sum(axis=1) / weights.sum()
-    return np.asarray((share >= rule.threshold - 1e-12) & ~vetoed)
+    return np.asarray((share >= rule.threshold - ACTIVE) & ~vetoed)
 
 
 def _weights(rule: RatificationRule, party_ids: Sequence[str]) -> NDArray[np.float64]:

@@ -17,11 +17,15 @@ Commitments replace an option's value by ``c * v + (1 - c) * broken``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.analysis.conditions import Conjunction, LinkArrays
+from accord.analysis.problem import Problem, problem_of
+from accord.analysis.space import Layout, layout_of_sizes
 from accord.model import Form, LinkKind, Param, Scenario
 
 IntArray = NDArray[np.int64]
@@ -39,61 +43,17 @@ class ParamRef:
 
 
 @dataclass(frozen=True)
-class Layout:
-    """How options are laid out in flat arrays."""
+class TermArrays(Conjunction):
+    """An interaction term in array form: pays its party when the conjunction holds.
 
-    sizes: IntArray
-    offsets: IntArray
-    issue_of: IntArray
-
-    @property
-    def n_issues(self) -> int:
-        """Number of issues."""
-        return int(self.sizes.shape[0])
-
-    @property
-    def n_options(self) -> int:
-        """Total number of options over all issues."""
-        return int(self.sizes.sum())
-
-    def flat(self, packages: IntArray) -> IntArray:
-        """Flat option indices of a batch of packages, shape ``(m, n_issues)``."""
-        return packages + self.offsets
-
-
-@dataclass(frozen=True)
-class TermArrays:
-    """An interaction term in array form."""
+    Attributes:
+        party: the party it pays (position).
+        flat_mask: one-hot membership over all flat options (True where allowed, for the
+            constrained issues).
+    """
 
     party: int
-    issues: IntArray
-    masks: tuple[BoolArray, ...]
-    # one-hot membership over all flat options (True where allowed, for constrained issues)
     flat_mask: BoolArray
-
-    def holds(self, packages: IntArray) -> BoolArray:
-        """Whether the term pays, for each package of a batch."""
-        ok = np.ones(packages.shape[0], dtype=bool)
-        for issue, mask in zip(self.issues, self.masks, strict=True):
-            ok &= mask[packages[:, issue]]
-        return ok
-
-
-@dataclass(frozen=True)
-class LinkArrays:
-    """A linkage in array form."""
-
-    excludes: bool
-    issue_a: int
-    mask_a: BoolArray
-    issue_b: int
-    mask_b: BoolArray
-
-    def violated(self, packages: IntArray) -> BoolArray:
-        """Whether each package of a batch breaks the linkage."""
-        a = self.mask_a[packages[:, self.issue_a]]
-        b = self.mask_b[packages[:, self.issue_b]]
-        return a & b if self.excludes else a & ~b
 
 
 @dataclass(frozen=True)
@@ -124,6 +84,28 @@ class Tables:
     clip: BoolArray
     red: BoolArray
     links: tuple[LinkArrays, ...]
+    _problems: dict[int, Problem] = field(init=False, repr=False, compare=False,
+                                          default_factory=dict)
+
+    def problem(self, draw: int = 0) -> Problem:
+        """Draw ``draw`` in the merged form every engine reads (computed once, kept)."""
+        p = self._problems.get(draw)
+        if p is None:
+            p = self._problems[draw] = problem_of(self, draw)
+        return p
+
+    def restrict(self, parties: Sequence[int]) -> Tables:
+        """The tables seen by a subset of parties (every party's red lines still apply)."""
+        keep = list(parties)
+        kept = [k for k, t in enumerate(self.terms) if t.party in keep]
+        return replace(
+            self, util=self.util[:, :, keep], base=self.base[:, keep],
+            reservation=self.reservation[:, keep], low=self.low[:, keep],
+            span=self.span[:, keep], clip=self.clip[keep],
+            terms=tuple(replace(self.terms[k], party=keep.index(self.terms[k].party))
+                        for k in kept),
+            term_values=self.term_values[:, kept],
+        )
 
     @property
     def n_parties(self) -> int:
@@ -142,22 +124,9 @@ class Tables:
             raise ValueError(
                 f"packages must have shape (m, {self.layout.n_issues}), got {packages.shape}"
             )
-        util = self.util[draw]
-        offsets, sizes = self.layout.offsets, self.layout.sizes
-        if packages.size and ((packages < 0).any() or (packages >= sizes).any()):
+        if packages.size and ((packages < 0).any() or (packages >= self.layout.sizes).any()):
             raise ValueError("a package names an option position outside its issue")
-        out = np.empty((packages.shape[0], self.n_parties))
-        out[:] = self.base[draw]
-        for i in range(self.layout.n_issues):
-            # gather whole rows (one per package) from this issue's block: the fast path
-            block = util[offsets[i]:offsets[i] + sizes[i]]
-            out += np.take(block, packages[:, i], axis=0, mode="clip")
-        values = self.term_values[draw]
-        for t, term in enumerate(self.terms):
-            out[:, term.party] += values[t] * term.holds(packages)
-        if self.clip.any():
-            out[:, self.clip] = np.clip(out[:, self.clip], 0.0, 1.0)
-        return out
+        return self.problem(draw).evaluate(packages)
 
     def utilities_all_draws(self, packages: IntArray) -> FloatArray:
         """Normalised utilities ``(S, m, P)`` of a (small) batch under every draw."""
@@ -185,10 +154,7 @@ class Tables:
 
     def admissible(self, packages: IntArray) -> BoolArray:
         """``(m,)``: breaks no linkage and crosses no red line."""
-        ok = ~self.red_lines_hit(packages).any(axis=1)
-        if self.links:
-            ok = ok & ~self.violations(packages).any(axis=1)
-        return np.asarray(ok, dtype=bool)
+        return self.problem(0).admissible(packages)
 
     def nominal(self) -> Tables:
         """The first draw alone."""
@@ -205,10 +171,7 @@ class Tables:
 
 def layout_of(scenario: Scenario) -> Layout:
     """Flat option layout of a scenario."""
-    sizes = np.array([i.size for i in scenario.issues], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    issue_of = np.repeat(np.arange(sizes.shape[0]), sizes).astype(np.int64)
-    return Layout(sizes, offsets, issue_of)
+    return layout_of_sizes([i.size for i in scenario.issues])
 
 
 @dataclass
@@ -305,11 +268,11 @@ class ParameterSpace:
                     for option in sel.options:
                         mask[issue.index(option)] = True
                     i = self.scenario.issue_index(sel.issue)
-                    issues.append(i)
+                    issues.append(int(i))
                     masks.append(mask)
                     flat_mask[self.layout.offsets[i]:self.layout.offsets[i] + issue.size] = mask
-                out.append(TermArrays(p, np.array(issues, dtype=np.int64), tuple(masks),
-                                      flat_mask))
+                out.append(TermArrays(issues=tuple(issues),
+                                      masks=tuple(masks), party=p, flat_mask=flat_mask))
         return tuple(out)
 
     def _link_arrays(self) -> tuple[LinkArrays, ...]:

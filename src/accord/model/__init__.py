@@ -6,6 +6,7 @@ from accord.model.errors import (
     FileFormatError,
     InvalidPlanError,
     ScenarioError,
+    SpaceTooLargeError,
     UnknownIdError,
 )
 from accord.model.issue import Issue, Option
@@ -13,11 +14,14 @@ from accord.model.party import Party
 from accord.model.plan import Plan
 from accord.model.preferences import Commitment, Form, Preferences, Term
 from accord.model.ratification import RatificationRule, RuleKind
-from accord.model.scenario import EPS, Scenario
+from accord.model.scenario import Scenario
+from accord.model.tolerances import ACTIVE, EPS, RESOLUTION
 from accord.model.uncertainty import DistKind, Distribution, Param, fixed, uniform
 
 __all__ = [
+    "ACTIVE",
     "EPS",
+    "RESOLUTION",
     "AccordError",
     "Commitment",
     "Constraint",
@@ -38,6 +42,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Selector",
+    "SpaceTooLargeError",
     "Term",
     "UnknownIdError",
     "fixed",

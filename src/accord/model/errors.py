@@ -37,6 +37,10 @@ class InvalidPlanError(AccordError, ValueError):
     """A plan that cannot be evaluated: open points without a default, wrong shape, bad ids."""
 
 
+class SpaceTooLargeError(AccordError, ValueError):
+    """A package space too large for what was asked (enumeration, 63-bit package ids)."""
+
+
 class FileFormatError(AccordError, ValueError):
     """A scenario or domain file that cannot be read.
 

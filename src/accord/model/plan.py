@@ -40,13 +40,18 @@ class Plan:
         if self.no_deal and self.choices:
             raise InvalidPlanError(f"plan {self.id!r} is 'no deal' and cannot choose options")
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.id, tuple(sorted(self.choices.items())), self.title, self.description,
+                self.date, self.sources, self.no_deal)
+
     def __hash__(self) -> int:
-        return hash((self.id, tuple(sorted(self.choices.items()))))
+        return hash(self._key())
 
     def __eq__(self, other: object) -> bool:
+        """Equal when every field is equal (choices compared as a mapping)."""
         if not isinstance(other, Plan):
             return NotImplemented
-        return self.id == other.id and dict(self.choices) == dict(other.choices)
+        return self._key() == other._key()
 
     def __getstate__(self) -> dict[str, object]:
         state = {name: getattr(self, name) for name in self.__slots__}

@@ -14,9 +14,6 @@ from accord.model.plan import Plan
 from accord.model.preferences import Form, Preferences
 from accord.model.ratification import RatificationRule
 
-#: Utilities are compared with this tolerance (acceptability, dominance, optimality).
-EPS = 1e-9
-
 
 def _unique(ids: Iterable[str], what: str) -> None:
     seen: set[str] = set()

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from accord.analysis.enumeration import decode
-from accord.analysis.tables import Layout
-from accord.negotiation.views import FloatArray, IntArray, OwnUtility, Package, PublicInfo
+from accord.analysis.space import layout_of_sizes
+from accord.model import ACTIVE
+from accord.negotiation.utility import FloatArray, IntArray, OwnUtility, Package, PublicInfo
 
 #: Spaces up to this many packages are enumerated exactly.
 EXHAUSTIVE_LIMIT = 200_000
@@ -84,7 +84,7 @@ class BidSpace:
 
         When no package reaches ``target``, the best package's index.
         """
-        k = bisect_left(self._sorted, target - 1e-12)
+        k = bisect_left(self._sorted, target - ACTIVE)
         return min(k, len(self._sorted) - 1)
 
     def worst_at_least(self, target: float) -> Package:
@@ -93,22 +93,9 @@ class BidSpace:
 
     def between(self, low: float, high: float) -> tuple[int, int]:
         """Index range ``[start, stop)`` of the packages with utility in ``[low, high]``."""
-        start = bisect_left(self._sorted, low - 1e-12)
-        stop = bisect_right(self._sorted, high + 1e-12)
+        start = bisect_left(self._sorted, low - ACTIVE)
+        stop = bisect_right(self._sorted, high + ACTIVE)
         return start, max(start, stop)
-
-
-def _layout(sizes: tuple[int, ...]) -> Layout:
-    s = np.asarray(sizes, dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(s)[:-1]]).astype(np.int64)
-    return Layout(s, offsets, np.repeat(np.arange(s.shape[0]), s).astype(np.int64))
-
-
-def _space_size(sizes: tuple[int, ...]) -> int:
-    n = 1
-    for s in sizes:
-        n *= s
-    return n
 
 
 def _sorted(utility: OwnUtility, packages: IntArray, exhaustive: bool) -> BidSpace:
@@ -142,18 +129,17 @@ def build_bid_space(utility: OwnUtility, public: PublicInfo, rng: np.random.Gene
     Returns:
         The bid space (raises ``ValueError`` when no admissible package was found).
     """
-    sizes = public.sizes
-    size = _space_size(sizes)
+    layout = layout_of_sizes(public.sizes)
+    size = layout.size
     if size <= limit:
-        packages = decode(_layout(sizes), np.arange(size, dtype=np.int64))
+        packages = layout.decode(np.arange(size, dtype=np.int64))
         ok = public.valid_mask(packages) & ~utility.red_mask(packages)
         return _sorted(utility, packages[ok], True)
-    n = len(sizes)
-    allowed = [np.asarray([o for o in range(s) if o not in utility.red[i]], dtype=np.int64)
-               for i, s in enumerate(sizes)]
+    n = layout.n_issues
+    allowed = [utility.allowed_options(i) for i in range(n)]
     if any(a.shape[0] == 0 for a in allowed):
         raise ValueError(f"party {utility.party} has red lines on every option of a point")
-    offsets = np.asarray(utility.offsets, dtype=np.int64)
+    offsets = layout.offsets
     greedy = np.asarray([a[int(np.argmax(utility.values[offsets[i] + a]))]
                          for i, a in enumerate(allowed)], dtype=np.int64)
     neighbours = [greedy[None, :]]

@@ -16,14 +16,7 @@ from accord.analysis.ratify import ratified
 from accord.analysis.tables import ParameterSpace, Tables
 from accord.model import RatificationRule, Scenario
 from accord.negotiation.bidspace import BidSpace, build_bid_space
-from accord.negotiation.views import (
-    FloatArray,
-    OwnTerm,
-    OwnUtility,
-    Package,
-    PublicInfo,
-    PublicLink,
-)
+from accord.negotiation.utility import FloatArray, OwnUtility, Package, PublicInfo
 
 #: Seed of the bid-space samples (a bid space depends on the domain alone, not the session).
 BID_SPACE_SEED = 20250101
@@ -94,7 +87,8 @@ class Domain:
         """Every party's utility of ``package`` (memoised)."""
         u = self._cache.get(package)
         if u is None:
-            u = tuple(self.own_utility(p)(package) for p in range(self.n_parties))
+            row = self.tables.problem(0).evaluate(np.asarray(package, dtype=np.int64))[0]
+            u = tuple(float(x) for x in row)
             self._cache[package] = u
         return u
 
@@ -117,39 +111,16 @@ class Domain:
     # ------------------------------------------------------------ restricted views
     def public(self) -> PublicInfo:
         """The public rules."""
-        links = tuple(
-            PublicLink(link.excludes, int(link.issue_a),
-                       frozenset(int(o) for o in np.flatnonzero(link.mask_a)),
-                       int(link.issue_b), frozenset(int(o) for o in np.flatnonzero(link.mask_b)))
-            for link in self.tables.links
-        )
-        return PublicInfo(self.scenario, self.parties, self.sizes, links, self.rule)
+        return PublicInfo(self.scenario, self.parties, self.sizes, self.tables.links,
+                          self.rule)
 
     def own_utility(self, p: int) -> OwnUtility:
-        """Party ``p``'s own utility: fresh copies of its own numbers, nothing shared."""
+        """Party ``p``'s own utility: its column of the tables, copied; nothing shared."""
         own = self._own.get(p)
-        if own is not None:
-            return own
-        t = self.tables
-        lay = t.layout
-        offsets = tuple(int(o) for o in lay.offsets)
-        terms = []
-        for k, term in enumerate(t.terms):
-            value = float(t.term_values[0, k])
-            if term.party != p or value == 0.0:
-                continue
-            terms.append(OwnTerm(tuple(int(i) for i in term.issues),
-                                 tuple(frozenset(int(o) for o in np.flatnonzero(m))
-                                       for m in term.masks), value))
-        red = tuple(frozenset(int(o) for o in np.flatnonzero(t.red[off:off + size, p]))
-                    for off, size in zip(offsets, self.sizes, strict=True))
-        own = OwnUtility(
-            party=self.parties[p], sizes=self.sizes, offsets=offsets,
-            values=np.array(t.util[0, :, p], dtype=np.float64, copy=True),
-            base=float(t.base[0, p]), terms=tuple(terms), clip=bool(t.clip[p]), red=red,
-            reservation=float(t.reservation[0, p]),
-        )
-        self._own[p] = own
+        if own is None:
+            own = OwnUtility(self.parties[p], self.tables.problem(0).column(
+                p, own_red_lines=self.tables.red[:, p]))
+            self._own[p] = own
         return own
 
     def bid_space(self, p: int) -> BidSpace:

@@ -14,9 +14,9 @@ Pareto-optimal.
 
 Steps of :func:`reference_for`:
     1. Up to ``limit`` red-line-free packages: the exact frontier by enumeration
-       (:func:`accord.solve.frontier.pareto_frontier`) and the Nash package by enumeration:
-       the admissible package maximising ``prod_p (u_p - d_p)`` over those with
-       ``u_p > d_p`` for every party, ``d`` the reservations (Nash 1950).
+       (:func:`accord.solve.frontier.pareto_frontier`) and the Nash package
+       (:func:`accord.solve.concepts.nash`, by enumeration: the one definition every
+       front-end uses, Nash 1950), with the reservations as the disagreement point.
     2. Otherwise no frontier or Nash package (the exact Nash MILP belongs to
        :mod:`accord.solve`); the Pareto gap is still computed, by MILP, when asked.
 """
@@ -31,7 +31,8 @@ import numpy as np
 from accord.negotiation.domain import Domain
 from accord.negotiation.protocols.base import Outcome, Status
 from accord.negotiation.views import FloatArray, Package
-from accord.solve.enumerate import decode, iter_admissible
+from accord.solve.concepts import nash
+from accord.solve.errors import NoAgreementError
 from accord.solve.frontier import pareto_frontier
 from accord.solve.milp import Encoding
 
@@ -90,28 +91,17 @@ class Reference:
 def reference_for(domain: Domain, *, limit: int = REFERENCE_LIMIT, gap: bool = True
                   ) -> Reference:
     """The frontier, the Nash package and the gap solver of a domain (module docstring)."""
-    size = 1
-    for s in domain.sizes:
-        size *= s
+    size = domain.tables.layout.size
     if size <= limit:
         front = pareto_frontier(domain.tables, method="enumeration", limit=limit)
-        d = domain.reservations
-        best, best_id, best_u = -np.inf, -1, None
-        for block in iter_admissible(domain.tables, limit=limit):
-            gains = block.utilities - d
-            ok = np.asarray((gains > 1e-12).all(axis=1), dtype=bool)
-            if not ok.any():
-                continue
-            logs = np.where(ok[:, None], np.log(np.where(gains > 0, gains, 1.0)), 0.0).sum(1)
-            logs[~ok] = -np.inf
-            k = int(np.argmax(logs))
-            if logs[k] > best:
-                best, best_id, best_u = float(logs[k]), int(block.ids[k]), block.utilities[k]
-        nash_pkg = None
-        if best_id >= 0:
-            nash_pkg = tuple(int(x) for x in decode(domain.tables, np.asarray([best_id]))[0])
-        return Reference(np.asarray(front.utilities), None if best_u is None
-                         else np.asarray(best_u, dtype=np.float64), nash_pkg, "enumeration",
+        try:
+            sol = nash(domain.tables, method="enumeration", threshold=limit)
+        except NoAgreementError:
+            return Reference(np.asarray(front.utilities), None, None, "enumeration",
+                             (f"exact by enumeration of {size} packages; no package every "
+                              "party accepts, so no Nash package",))
+        return Reference(np.asarray(front.utilities), np.asarray(sol.utilities),
+                         tuple(int(x) for x in sol.package), "enumeration",
                          (f"exact by enumeration of {size} packages",))
     if gap:
         return Reference(None, None, None, "milp-gap",

@@ -2,39 +2,49 @@
 
 A strategy never receives the session, the scenario or the compiled tables. It receives
 a :class:`PartyView` (the idea of NegMAS's ``NegotiatorMechanismInterface``, and of the
-restricted ``AgentInfo`` of GENIUS): its own :class:`OwnUtility` (a copy of its own
-column of the utility tables, nothing else), its :class:`~accord.negotiation.bidspace.BidSpace`,
-the :class:`PublicInfo` everyone knows (party ids, option counts, the scenario's
-linkages and ratification rule), the events it has witnessed and the :class:`Clock`.
+restricted ``AgentInfo`` of GENIUS): its own
+:class:`~accord.negotiation.utility.OwnUtility` (a copy of its own column of the utility
+tables, nothing else), its :class:`~accord.negotiation.bidspace.BidSpace`, the
+:class:`~accord.negotiation.utility.PublicInfo` everyone knows (party ids, option counts,
+the scenario's linkages and ratification rule), the events it has witnessed and the :class:`Clock`.
 No attribute of a view leads to another party's preferences; the shared strategy test
 base walks every reachable object to check it.
-
-A *package* is a tuple of option positions, one per issue (``Package``); tuples are
-hashable, so utilities are memoised per package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from operator import add
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias, overload
+from dataclasses import dataclass
+from typing import NamedTuple, overload
 
-import numpy as np
-from numpy.typing import NDArray
+from accord.negotiation.bidspace import BidSpace
+from accord.negotiation.utility import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    OwnUtility,
+    Package,
+    PublicInfo,
+)
 
-from accord.model import EPS, RatificationRule
+__all__ = [
+    "OFFER_ACTIONS",
+    "BidSpace",
+    "BoolArray",
+    "Clock",
+    "Deadline",
+    "Event",
+    "EventLog",
+    "FloatArray",
+    "IntArray",
+    "OwnUtility",
+    "Package",
+    "PartyView",
+    "PublicInfo",
+]
 
-if TYPE_CHECKING:
-    from accord.negotiation.bidspace import BidSpace
-
-#: A complete package: one option position per issue, in scenario issue order.
-Package: TypeAlias = tuple[int, ...]
 #: Actions that put a package on the table.
 OFFER_ACTIONS = frozenset({"offer", "counter"})
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 class Event(NamedTuple):
@@ -144,178 +154,6 @@ class Clock:
         if seconds is not None:
             t = max(t, self.elapsed / seconds)
         return min(1.0, t)
-
-
-@dataclass(frozen=True, slots=True)
-class OwnTerm:
-    """One of the party's own interaction terms: pays ``value`` when every condition holds."""
-
-    issues: tuple[int, ...]
-    allowed: tuple[frozenset[int], ...]
-    value: float
-
-    def holds(self, package: Package) -> bool:
-        """Whether the term pays for ``package``."""
-        return all(package[i] in a for i, a in zip(self.issues, self.allowed, strict=True))
-
-
-@dataclass(frozen=True, eq=False)
-class OwnUtility:
-    """One party's utility over packages, and its reservation: copies of its own numbers.
-
-    Attributes:
-        party: the party's id.
-        sizes: options per issue.
-        offsets: flat index of each issue's first option.
-        values: ``(n_options,)`` the party's contribution of each option (a private copy).
-        base: constant added to every package.
-        terms: the party's interaction terms.
-        clip: whether the utility is clipped into ``[0, 1]``.
-        red: per issue, the option positions on the party's red lines.
-        reservation: the walk-away utility.
-    """
-
-    party: str
-    sizes: tuple[int, ...]
-    offsets: tuple[int, ...]
-    values: FloatArray
-    base: float
-    terms: tuple[OwnTerm, ...]
-    clip: bool
-    red: tuple[frozenset[int], ...]
-    reservation: float
-    _flat: tuple[float, ...] = field(init=False, repr=False)
-    _cache: dict[Package, float] = field(init=False, repr=False)
-    _ok: dict[Package, bool] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        values = np.array(self.values, dtype=np.float64, copy=True)
-        values.setflags(write=False)
-        object.__setattr__(self, "values", values)
-        object.__setattr__(self, "_flat", tuple(float(v) for v in values))
-        object.__setattr__(self, "_cache", {})
-        object.__setattr__(self, "_ok", {})
-
-    def __getstate__(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in (
-            "party", "sizes", "offsets", "values", "base", "terms", "clip", "red",
-            "reservation")}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        for k, v in state.items():
-            object.__setattr__(self, k, v)
-        self.__post_init__()
-
-    @property
-    def n_issues(self) -> int:
-        """Number of issues."""
-        return len(self.sizes)
-
-    def __call__(self, package: Package) -> float:
-        """The utility of one package (memoised)."""
-        u = self._cache.get(package)
-        if u is None:
-            flat = self._flat
-            u = self.base + sum(map(flat.__getitem__, map(add, self.offsets, package)))
-            for term in self.terms:
-                if term.holds(package):
-                    u += term.value
-            if self.clip:
-                u = min(1.0, max(0.0, u))
-            self._cache[package] = u
-        return u
-
-    def batch(self, packages: IntArray) -> FloatArray:
-        """Utilities ``(m,)`` of a batch ``(m, n_issues)``."""
-        packages = np.asarray(packages, dtype=np.int64)
-        flat = packages + np.asarray(self.offsets, dtype=np.int64)
-        u = self.base + self.values[flat].sum(axis=1)
-        for term in self.terms:
-            ok = np.ones(packages.shape[0], dtype=bool)
-            for i, allowed in zip(term.issues, term.allowed, strict=True):
-                ok &= np.isin(packages[:, i], list(allowed))
-            u = u + term.value * ok
-        if self.clip:
-            u = np.clip(u, 0.0, 1.0)
-        return np.asarray(u, dtype=np.float64)
-
-    def crosses_red_line(self, package: Package) -> bool:
-        """Whether the package uses an option the party never accepts."""
-        return any(x in r for x, r in zip(package, self.red, strict=True) if r)
-
-    def red_mask(self, packages: IntArray) -> BoolArray:
-        """``(m,)`` whether each package of a batch crosses one of the party's red lines."""
-        out = np.zeros(packages.shape[0], dtype=bool)
-        for i, r in enumerate(self.red):
-            if r:
-                out |= np.isin(packages[:, i], list(r))
-        return out
-
-    def acceptable(self, package: Package) -> bool:
-        """At least the reservation (within ``EPS``) and no red line crossed."""
-        ok = self._ok.get(package)
-        if ok is None:
-            ok = self(package) >= self.reservation - EPS and not self.crosses_red_line(package)
-            self._ok[package] = ok
-        return ok
-
-
-@dataclass(frozen=True, slots=True)
-class PublicLink:
-    """A public linkage in array form: ``a => b`` (requires) or ``not (a and b)`` (excludes)."""
-
-    excludes: bool
-    issue_a: int
-    allowed_a: frozenset[int]
-    issue_b: int
-    allowed_b: frozenset[int]
-
-    def broken(self, package: Package) -> bool:
-        """Whether ``package`` breaks the linkage."""
-        a = package[self.issue_a] in self.allowed_a
-        b = package[self.issue_b] in self.allowed_b
-        return (a and b) if self.excludes else (a and not b)
-
-    def broken_mask(self, packages: IntArray) -> BoolArray:
-        """``(m,)`` whether each package of a batch breaks the linkage."""
-        a = np.isin(packages[:, self.issue_a], list(self.allowed_a))
-        b = np.isin(packages[:, self.issue_b], list(self.allowed_b))
-        return np.asarray(a & b if self.excludes else a & ~b, dtype=bool)
-
-
-@dataclass(frozen=True, slots=True)
-class PublicInfo:
-    """What every party knows: who negotiates, over what, under which rules.
-
-    Attributes:
-        scenario: the scenario's id.
-        parties: party ids in scenario order.
-        sizes: options per issue.
-        links: the scenario's linkages (public rules every package must respect).
-        rule: the scenario's ratification rule.
-    """
-
-    scenario: str
-    parties: tuple[str, ...]
-    sizes: tuple[int, ...]
-    links: tuple[PublicLink, ...]
-    rule: RatificationRule
-
-    def valid(self, package: object) -> bool:
-        """Whether ``package`` names one option per issue and breaks no linkage."""
-        if not isinstance(package, tuple) or len(package) != len(self.sizes):
-            return False
-        for x, size in zip(package, self.sizes, strict=True):
-            if not isinstance(x, int | np.integer) or not 0 <= x < size:
-                return False
-        return not any(link.broken(package) for link in self.links)
-
-    def valid_mask(self, packages: IntArray) -> BoolArray:
-        """``(m,)`` whether each package of a batch breaks no linkage."""
-        ok = np.ones(packages.shape[0], dtype=bool)
-        for link in self.links:
-            ok &= ~link.broken_mask(packages)
-        return ok
 
 
 class EventLog(Sequence[Event]):

@@ -35,31 +35,18 @@ from typing import Literal
 
 import numpy as np
 
-from accord.solve.enumerate import (
-    ENUMERATION_LIMIT,
-    RESOLUTION,
-    admissible_block,
-    decode,
-    encode,
-)
+from accord.analysis.problem import BoolArray, FloatArray, IntArray, Problem, as_problem
+from accord.analysis.space import ENUMERATION_LIMIT
+from accord.analysis.tables import Tables
+from accord.model import ACTIVE, EPS, RESOLUTION
+from accord.solve.enumerate import admissible_block
 from accord.solve.errors import NoAgreementError, SolverError, SpaceTooLargeError
 from accord.solve.frontier import exhaustive_frontier
 from accord.solve.milp import FEAS_TOL, PROOF_GAP, Encoding, MilpResult
-from accord.solve.problem import (
-    EPS,
-    BoolArray,
-    FloatArray,
-    IntArray,
-    Problem,
-    TablesLike,
-    as_problem,
-)
 
 Method = Literal["auto", "enumeration", "milp"]
 #: Default largest red-line-free space solved by enumeration under ``method="auto"``.
 THRESHOLD = 10**6
-#: A party whose best gain is at most this is treated as unable to gain.
-ACTIVE = 1e-12
 #: Tolerance on the log of the Nash product for the outer approximation to stop
 #: (a relative gap of ``PROOF_GAP`` on the product).
 NASH_LOG_GAP = math.log1p(PROOF_GAP)
@@ -113,7 +100,7 @@ class Solution:
 class _Run:
     """Shared state of one concept computation."""
 
-    def __init__(self, concept: str, tables: TablesLike | Problem,
+    def __init__(self, concept: str, tables: Tables | Problem,
                  disagreement: FloatArray | None, method: Method, threshold: int,
                  exclude: Sequence[IntArray] = (), time_limit: float | None = None) -> None:
         self.t0 = time.perf_counter()
@@ -158,11 +145,11 @@ class _Run:
             packages, util = exhaustive_frontier(pr, "one", self.d - EPS)
             if not packages.shape[0]:
                 raise NoAgreementError(self._no_agreement())
-            return encode(pr, packages), util
+            return pr.layout.encode(packages), util
         block = admissible_block(self.problem, limit=max(self.problem.allowed_space_size, 1))
         ok = (block.utilities >= self.d - EPS).all(axis=1)
         if self.exclude:
-            ok &= ~np.isin(block.ids, encode(self.problem, np.stack(self.exclude)))
+            ok &= ~np.isin(block.ids, self.problem.layout.encode(np.stack(self.exclude)))
         if not ok.any():
             raise NoAgreementError(self._no_agreement())
         return block.ids[ok], block.utilities[ok]
@@ -232,7 +219,7 @@ def _nash_value(u: FloatArray, d: FloatArray, active: BoolArray) -> FloatArray:
 
 
 # ------------------------------------------------------------------- welfare
-def welfare(tables: TablesLike | Problem, *, disagreement: FloatArray | None = None,
+def welfare(tables: Tables | Problem, *, disagreement: FloatArray | None = None,
             method: Method = "auto", threshold: int = THRESHOLD,
             exclude: Sequence[IntArray] = (), time_limit: float | None = None) -> Solution:
     """The individually rational admissible package of greatest total utility.
@@ -252,7 +239,7 @@ def welfare(tables: TablesLike | Problem, *, disagreement: FloatArray | None = N
     if run.method == "enumeration":
         ids, u = run.rational()
         k = int(np.argmax(u.sum(axis=1)))
-        return run.finish(decode(run.problem, ids[k:k + 1])[0], lambda v: float(v.sum()))
+        return run.finish(run.problem.layout.decode(ids[k:k + 1])[0], lambda v: float(v.sum()))
     enc = run.encoding()
     enc.maximise(utilities=np.ones(run.problem.n_parties))
     res = run.solve(enc)
@@ -300,7 +287,7 @@ def _leximin_milp(run: _Run, enc: Encoding, parties: list[int]) -> IntArray:
     return package
 
 
-def egalitarian(tables: TablesLike | Problem, *, disagreement: FloatArray | None = None,
+def egalitarian(tables: Tables | Problem, *, disagreement: FloatArray | None = None,
                 method: Method = "auto", threshold: int = THRESHOLD,
                 exclude: Sequence[IntArray] = (), time_limit: float | None = None
                 ) -> Solution:
@@ -330,7 +317,7 @@ def egalitarian(tables: TablesLike | Problem, *, disagreement: FloatArray | None
     if run.method == "enumeration":
         ids, u = run.rational()
         k = int(_leximin_order(u - d)[-1])
-        return run.finish(decode(run.problem, ids[k:k + 1])[0], objective)
+        return run.finish(run.problem.layout.decode(ids[k:k + 1])[0], objective)
     enc = run.encoding()
     package = _leximin_milp(run, enc, list(range(run.problem.n_parties)))
     return run.finish(package, objective)
@@ -348,7 +335,7 @@ def _ideal_milp(run: _Run, enc: Encoding) -> FloatArray:
     return ideal
 
 
-def kalai_smorodinsky(tables: TablesLike | Problem, *,
+def kalai_smorodinsky(tables: Tables | Problem, *,
                       disagreement: FloatArray | None = None, method: Method = "auto",
                       threshold: int = THRESHOLD, exclude: Sequence[IntArray] = (),
                       time_limit: float | None = None) -> Solution:
@@ -389,7 +376,7 @@ def kalai_smorodinsky(tables: TablesLike | Problem, *,
         lam = _quantise(_ks_lambda(u, d, rng, active))
         cand = np.flatnonzero(lam == lam.max())
         k = int(cand[np.argmax(u[cand].sum(axis=1))])
-        return run.finish(decode(run.problem, ids[k:k + 1])[0], objective)
+        return run.finish(run.problem.layout.decode(ids[k:k + 1])[0], objective)
     lam_col = enc.add_column(-1.0, 1.0)
     for p in np.flatnonzero(active).tolist():
         enc.utility_row(p, [lam_col], [-float(rng[p])], lb=float(d[p]))
@@ -496,7 +483,7 @@ def _tangent(enc: Encoding, party: int, w: int, a: float, d: float) -> None:
     enc.utility_row(party, [w], [-a], lb=d + a - a * math.log(a))
 
 
-def nash(tables: TablesLike | Problem, *, disagreement: FloatArray | None = None,
+def nash(tables: Tables | Problem, *, disagreement: FloatArray | None = None,
          method: Method = "auto", threshold: int = THRESHOLD, max_rounds: int = 200,
          exclude: Sequence[IntArray] = (), time_limit: float | None = None) -> Solution:
     """Maximise the product of gains over the disagreement point.
@@ -525,7 +512,7 @@ def nash(tables: TablesLike | Problem, *, disagreement: FloatArray | None = None
         active = (u.max(axis=0) - d) > ACTIVE
         value = _nash_value(u, d, active)
         k = int(np.argmax(value if value.max() > 0 else u.sum(axis=1)))
-        return run.finish(decode(pr, ids[k:k + 1])[0],
+        return run.finish(pr.layout.decode(ids[k:k + 1])[0],
                           lambda v: float(_nash_value(v[None, :], d, active)[0]))
     enc = run.encoding()
     parties = list(range(pr.n_parties))

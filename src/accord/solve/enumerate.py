@@ -14,22 +14,10 @@ from typing import Literal
 
 import numpy as np
 
-from accord.solve.errors import SpaceTooLargeError
-from accord.solve.problem import (
-    BoolArray,
-    FloatArray,
-    IntArray,
-    Problem,
-    TablesLike,
-    as_problem,
-)
-
-#: Default upper bound on the number of packages enumeration may visit.
-ENUMERATION_LIMIT = 10**7
-#: Utilities closer than this are equal for dominance (a power of two, about 9e-13).
-RESOLUTION = 2.0**-40
-#: Default number of packages per chunk.
-CHUNK = 1 << 18
+from accord.analysis.problem import BoolArray, FloatArray, IntArray, Problem, as_problem
+from accord.analysis.space import CHUNK, ENUMERATION_LIMIT
+from accord.analysis.tables import Tables
+from accord.model import RESOLUTION, SpaceTooLargeError
 
 Keep = Literal["one", "all"]
 
@@ -39,11 +27,8 @@ __all__ = [
     "RESOLUTION",
     "Block",
     "admissible_block",
-    "decode",
-    "encode",
     "iter_admissible",
     "skyline",
-    "strides",
 ]
 
 
@@ -56,36 +41,6 @@ class Block:
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
-
-
-def strides(problem: Problem) -> IntArray:
-    """Mixed-radix place values of the issues (last issue fastest)."""
-    sizes = problem.sizes.tolist()
-    out = [1] * len(sizes)
-    for i in range(len(sizes) - 2, -1, -1):
-        out[i] = out[i + 1] * int(sizes[i + 1])
-    if problem.space_size >= 2**63:
-        raise SpaceTooLargeError("package ids need more than 63 bits")
-    return np.asarray(out, dtype=np.int64)
-
-
-def decode(tables: TablesLike | Problem, ids: IntArray) -> IntArray:
-    """Packages ``(m, n_issues)`` from package ids ``(m,)``."""
-    problem = as_problem(tables)
-    rem = np.asarray(ids, dtype=np.int64).reshape(-1).copy()
-    out = np.empty((rem.shape[0], problem.n_issues), dtype=np.int64)
-    for i in range(problem.n_issues - 1, -1, -1):
-        size = int(problem.sizes[i])
-        out[:, i] = rem % size
-        rem //= size
-    return out
-
-
-def encode(tables: TablesLike | Problem, packages: IntArray) -> IntArray:
-    """Package ids ``(m,)`` of packages ``(m, n_issues)``."""
-    problem = as_problem(tables)
-    packages = np.asarray(packages, dtype=np.int64).reshape(-1, problem.n_issues)
-    return np.asarray(packages @ strides(problem), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -115,7 +70,7 @@ class _Plan:
         self.low = low
         self.high = [i for i in range(n) if i not in low_set]
         self.high_set = set(self.high)
-        self.stride = strides(problem)
+        self.stride = problem.layout.strides
         self.options = [problem.allowed_options(i) for i in range(n)]
         # conditions whose issues straddle the split: one indicator column per side
         self.cross_terms: list[int] = []
@@ -222,7 +177,7 @@ def _split(problem: Problem, chunk: int) -> list[int]:
 
 
 def iter_admissible(
-    tables: TablesLike | Problem, *, limit: int = ENUMERATION_LIMIT, chunk: int = CHUNK
+    tables: Tables | Problem, *, limit: int = ENUMERATION_LIMIT, chunk: int = CHUNK
 ) -> Iterator[Block]:
     """Yield every admissible package's id and utilities, chunk by chunk.
 
@@ -280,7 +235,7 @@ def iter_admissible(
 
 
 def admissible_block(
-    tables: TablesLike | Problem, *, limit: int = ENUMERATION_LIMIT, chunk: int = CHUNK
+    tables: Tables | Problem, *, limit: int = ENUMERATION_LIMIT, chunk: int = CHUNK
 ) -> Block:
     """All admissible packages at once (see :func:`iter_admissible`)."""
     problem = as_problem(tables)

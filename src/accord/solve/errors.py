@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from accord.model.errors import AccordError
+from accord.model.errors import AccordError, SpaceTooLargeError
+
+__all__ = ["NoAgreementError", "SolveError", "SolverError", "SpaceTooLargeError"]
 
 
 class SolveError(AccordError):
@@ -11,10 +13,6 @@ class SolveError(AccordError):
 
 class NoAgreementError(SolveError, ValueError):
     """No admissible package leaves every party at least at its disagreement utility."""
-
-
-class SpaceTooLargeError(SolveError, ValueError):
-    """Enumeration was asked for, but the package space exceeds the configured limit."""
 
 
 class SolverError(SolveError, RuntimeError):

@@ -24,26 +24,13 @@ from typing import Literal
 
 import numpy as np
 
-from accord.solve.enumerate import (
-    ENUMERATION_LIMIT,
-    RESOLUTION,
-    Keep,
-    decode,
-    iter_admissible,
-    skyline,
-    strides,
-)
+from accord.analysis.problem import BoolArray, FloatArray, IntArray, Problem, as_problem
+from accord.analysis.space import ENUMERATION_LIMIT
+from accord.analysis.tables import Tables
+from accord.model import EPS, RESOLUTION
+from accord.solve.enumerate import Keep, iter_admissible, skyline
 from accord.solve.errors import SpaceTooLargeError
 from accord.solve.milp import FEAS_TOL, Encoding
-from accord.solve.problem import (
-    EPS,
-    BoolArray,
-    FloatArray,
-    IntArray,
-    Problem,
-    TablesLike,
-    as_problem,
-)
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 
@@ -98,7 +85,7 @@ class _Pareto:
 
     def __init__(self, problem: Problem) -> None:
         self.pr = problem
-        self.stride = strides(problem)
+        self.stride = problem.layout.strides
         n_terms = len(problem.interactions)
         self.n_terms = n_terms
         self.item_issues: list[frozenset[int]] = [
@@ -254,7 +241,7 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
         ok = (util >= floor).all(axis=1)
         ids, util = ids[ok], util[ok]
     sel = skyline(util, keep="one", resolution=RESOLUTION)
-    packages = decode(problem, ids[sel])
+    packages = problem.layout.decode(ids[sel])
     if keep == "all":
         packages = _all_ties(problem, problem.evaluate(packages), floor)
     return _sorted(packages, problem.evaluate(packages))
@@ -280,7 +267,7 @@ def _all_ties(problem: Problem, front: FloatArray, floor: FloatArray | None) -> 
             near &= (u >= floor).all(axis=1)
         found.append(block.ids[near])
     ids = np.concatenate(found) if found else np.zeros(0, np.int64)
-    return decode(problem, ids)
+    return problem.layout.decode(ids)
 
 
 # ----------------------------------------------------------------------- MILP
@@ -475,7 +462,7 @@ def _weighted_sums(problem: Problem, floor: FloatArray, max_points: int,
 
 
 def pareto_frontier(
-    tables: TablesLike | Problem,
+    tables: Tables | Problem,
     *,
     method: Method = "auto",
     keep: Keep = "one",

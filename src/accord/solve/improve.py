@@ -14,25 +14,15 @@ from typing import Literal
 
 import numpy as np
 
+from accord.analysis.problem import FloatArray, IntArray, Problem, as_problem
+from accord.analysis.space import ENUMERATION_LIMIT
+from accord.analysis.tables import Tables
+from accord.model import ACTIVE, EPS, RESOLUTION
 from accord.solve import concepts
 from accord.solve.concepts import THRESHOLD, Method
-from accord.solve.enumerate import (
-    ENUMERATION_LIMIT,
-    RESOLUTION,
-    admissible_block,
-    decode,
-    skyline,
-)
+from accord.solve.enumerate import admissible_block, skyline
 from accord.solve.errors import NoAgreementError, SpaceTooLargeError
 from accord.solve.milp import Encoding
-from accord.solve.problem import (
-    EPS,
-    FloatArray,
-    IntArray,
-    Problem,
-    TablesLike,
-    as_problem,
-)
 
 RankBy = Literal["nash", "welfare", "egalitarian"]
 
@@ -108,7 +98,7 @@ def _scores(gains: FloatArray, rank_by: RankBy) -> tuple[FloatArray, IntArray]:
         q = np.sort(np.rint(g / RESOLUTION), axis=1)
         order = np.lexsort([q[:, k] for k in range(q.shape[1] - 1, -1, -1)])[::-1]
         return g.min(axis=1), np.asarray(order, dtype=np.int64)
-    active = g.max(axis=0, initial=0.0) > concepts.ACTIVE
+    active = g.max(axis=0, initial=0.0) > ACTIVE
     score = np.prod(g[:, active], axis=1) if active.any() else np.zeros(g.shape[0])
     order = np.lexsort([q_total, np.rint(score / RESOLUTION)])[::-1]
     return np.asarray(score, dtype=np.float64), np.asarray(order, dtype=np.int64)
@@ -127,7 +117,7 @@ def _describe(problem: Problem, tentative: IntArray, base: FloatArray, packages:
 
 
 def post_settlement(
-    tables: TablesLike | Problem,
+    tables: Tables | Problem,
     tentative: IntArray,
     *,
     rank_by: RankBy = "nash",
@@ -186,7 +176,7 @@ def post_settlement(
             ids, gains = ids[keep], gains[keep]
         scores, order = _scores(gains, rank_by)
         order = order[:limit]
-        found = _describe(problem, t, base, decode(problem, ids[order]), scores[order])
+        found = _describe(problem, t, base, problem.layout.decode(ids[order]), scores[order])
         proof = (f"exhaustive: none of {len(block)} admissible packages improves on it"
                  if count == 0 else f"exhaustive over {len(block)} admissible packages")
         return Improvements(t, base, found, count, count == 0, proof, "enumeration",

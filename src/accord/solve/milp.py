@@ -45,8 +45,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from accord.analysis.problem import FloatArray, IntArray, Problem, as_problem
+from accord.analysis.tables import Tables
 from accord.solve.errors import SolverError
-from accord.solve.problem import FloatArray, IntArray, Problem, TablesLike, as_problem
 
 #: Gap up to which a MILP optimum counts as proven.
 PROOF_GAP = 1e-9
@@ -156,7 +157,7 @@ class Encoding:
         expr: per party, ``(cols, vals, const)`` of its utility.
     """
 
-    def __init__(self, tables: TablesLike | Problem, *, time_limit: float | None = None
+    def __init__(self, tables: Tables | Problem, *, time_limit: float | None = None
                  ) -> None:
         self.problem = pr = as_problem(tables)
         self.h = h = new_highs()

@@ -22,16 +22,12 @@ from typing import Literal
 
 import numpy as np
 
+from accord.analysis.problem import BoolArray, FloatArray, Problem, as_problem
+from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.stats import wilson
-from accord.solve.enumerate import ENUMERATION_LIMIT, iter_admissible
-from accord.solve.problem import (
-    EPS,
-    BoolArray,
-    FloatArray,
-    Problem,
-    TablesLike,
-    as_problem,
-)
+from accord.analysis.tables import Tables
+from accord.model import EPS
+from accord.solve.enumerate import iter_admissible
 
 Rule = Callable[[BoolArray], BoolArray]
 Method = Literal["auto", "enumeration", "dynamic-programming", "monte-carlo"]
@@ -190,7 +186,7 @@ def _monte_carlo(problem: Problem, d: FloatArray, rule: Rule, samples: int,
 
 
 def zopa(
-    tables: TablesLike | Problem,
+    tables: Tables | Problem,
     *,
     rule: Rule | None = None,
     reservation: FloatArray | None = None,

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accord.model import ACTIVE
+
 
 class Acceptance:
     """An acceptance condition: a pure function of what the strategy knows now."""
@@ -52,7 +54,7 @@ class ACNext(Acceptance):
 
     def accepts(self, offer_utility: float, next_utility: float, time: float) -> bool:
         """See :class:`Acceptance`."""
-        return self.alpha * offer_utility + self.beta >= next_utility - 1e-12
+        return self.alpha * offer_utility + self.beta >= next_utility - ACTIVE
 
     @property
     def spec(self) -> str:
@@ -70,7 +72,7 @@ class ACConst(Acceptance):
 
     def accepts(self, offer_utility: float, next_utility: float, time: float) -> bool:
         """See :class:`Acceptance`."""
-        return offer_utility >= self.c - 1e-12
+        return offer_utility >= self.c - ACTIVE
 
     @property
     def spec(self) -> str:

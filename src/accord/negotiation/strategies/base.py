@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
+from accord.model import ACTIVE
 from accord.negotiation.views import Package, PartyView
 
 
@@ -128,11 +129,11 @@ class Strategy:
         if own.crosses_red_line(proposal) and not own.crosses_red_line(current):
             return False
         u = own(proposal)
-        if u >= own(current) - 1e-12:
+        if u >= own(current) - ACTIVE:
             return True
-        if u < own.reservation - 1e-12:
+        if u < own.reservation - ACTIVE:
             return False
-        return u >= self.aspiration() - 1e-12
+        return u >= self.aspiration() - ACTIVE
 
     def ratify(self, package: Package) -> bool:
         """Whether to ratify a final text: at least the reservation, no red line crossed."""
