@@ -13,13 +13,14 @@ from typer.testing import CliRunner
 
 from accord.analysis.evaluate import evaluate_all
 from accord.analysis.robustness import robustness
+from accord.app import api
+from accord.app.api import draft_chain
 from accord.app.catalog import resolve
 from accord.cli import app
 from accord.formats.scenario_file import load_scenario, loads_scenario
 from accord.model import Scenario
 from accord.report import charts as ch
 from accord.report.html import build_charts, build_report
-from accord.report.sections import chain_comparisons, draft_chain
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "tiny.yaml"
 runner = CliRunner()
@@ -90,7 +91,7 @@ def tiny() -> Scenario:
 def make_report(s: Scenario, samples: int = 300, **kw: object) -> str:
     evals = evaluate_all(s)
     result = robustness(s, list(s.plans), np.random.default_rng(7), samples, seed=7)
-    return build_report(s, evals, result, chain_comparisons(s), **kw)  # type: ignore[arg-type]
+    return build_report(s, evals, result, [c.raw for c in api.chain(s)], **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +129,7 @@ def test_links_in_text_are_plain_anchors_only(tiny: Scenario) -> None:
 def test_one_svg_per_chart_each_with_its_text_alternative(tiny: Scenario, report: str) -> None:
     evals = evaluate_all(tiny)
     result = robustness(tiny, list(tiny.plans), np.random.default_rng(7), 300, seed=7)
-    charts = build_charts(tiny, evals, result, chain_comparisons(tiny))
+    charts = build_charts(tiny, evals, result, [c.raw for c in api.chain(tiny)])
     assert [c.key for c in charts] == ["utility", "concessions", "acceptance", "changes"]
     assert report.count("<svg") == len(charts)
     figures = audit(report).figures

@@ -179,7 +179,8 @@ def evaluate_plan(
     )
 
 
-def evaluate_all(scenario: Scenario, plans: list[Plan] | None = None) -> list[PlanEvaluation]:
+def evaluate_all(scenario: Scenario, plans: list[Plan] | None = None,
+                 tables: Tables | None = None) -> list[PlanEvaluation]:
     """Evaluate the given plans (default: every named plan) with one set of tables."""
-    tables = compile_scenario(scenario)
+    tables = tables or compile_scenario(scenario)
     return [evaluate_plan(scenario, p, tables) for p in (plans or list(scenario.plans))]

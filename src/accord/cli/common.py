@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from accord.app.catalog import resolve
-from accord.model import AccordError, Plan, Scenario
+from accord.model import AccordError, Scenario
 
 # Wide enough for a 4-party table when output is piped (rich assumes 80 columns then).
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -47,13 +47,6 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
 def load(scenario: str) -> Scenario:
     """A bundled scenario name or a file path."""
     return resolve(scenario)
-
-
-def pick_plans(s: Scenario, plan_ids: list[str] | None) -> list[Plan]:
-    """The named plans (all when ``plan_ids`` is empty)."""
-    if not plan_ids:
-        return list(s.plans)
-    return [s.plan(p) for p in plan_ids]
 
 
 def emit_json(data: Any) -> None:

@@ -6,17 +6,14 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from accord.analysis.compare import compare
-from accord.analysis.evaluate import PlanEvaluation
-from accord.analysis.robustness import Robustness, robustness
+from accord.app import api
 from accord.app.catalog import bundled_names, resolve
-from accord.app.evaluation import evaluate_complete
-from accord.cli.common import console, emit_json, fmt, guarded, load, pick_plans
+from accord.app.results import PlanEvaluation, Robustness, RobustnessResult
+from accord.cli.common import console, emit_json, fmt, guarded, load
 from accord.formats.file_model import json_schema
 from accord.model import Scenario
 
@@ -127,26 +124,25 @@ def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
 def evaluate(scenario: ScenarioArg, plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Evaluate plans (default: every named plan): utilities, acceptance, ratification."""
     s = load(scenario)
-    evals = evaluate_complete(s, pick_plans(s, plan))
+    result = api.evaluate(s, plan or None)
     if as_json:
-        emit_json({"scenario": s.id, "plans": [e.to_dict() for e in evals]})
+        emit_json(result.to_dict())
         return
-    console.print(evaluation_table(s, evals))
+    console.print(evaluation_table(s, list(result)))
 
 
 def run_robustness(s: Scenario, plan_ids: list[str] | None, samples: int, seed: int,
-                   quiet: bool) -> Robustness:
+                   quiet: bool) -> RobustnessResult:
     """Monte Carlo with a progress bar on stderr."""
-    plans = pick_plans(s, plan_ids)
-    rng = np.random.default_rng(seed)
+    plans = plan_ids or None
     if quiet:
-        return robustness(s, plans, rng, samples, seed=seed)
+        return api.robustness(s, plans, samples=samples, seed=seed)
     with Progress(TextColumn("sampling preferences"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeRemainingColumn(), transient=True,
                   console=console.__class__(stderr=True)) as bar:
         task = bar.add_task("mc", total=samples)
-        return robustness(s, plans, rng, samples, seed=seed,
-                          progress=lambda done, _t: bar.update(task, completed=done))
+        return api.robustness(s, plans, samples=samples, seed=seed,
+                              progress=lambda done, _t: bar.update(task, completed=done))
 
 
 @guarded
@@ -161,9 +157,9 @@ def robust(
     s = load(scenario)
     result = run_robustness(s, plan, samples, seed, quiet=as_json)
     if as_json:
-        emit_json({"scenario": s.id, **result.to_dict()})
+        emit_json(result.to_dict())
         return
-    console.print(robustness_table(s, result))
+    console.print(robustness_table(s, result.raw))
 
 
 def robustness_table(s: Scenario, result: Robustness) -> Table:
@@ -191,10 +187,11 @@ def compare_cmd(
 ) -> None:
     """Point-by-point diff of two drafts and who gained from the revision."""
     s = load(scenario)
-    c = compare(s, s.plan(a), s.plan(b))
+    result = api.compare(s, a, b)
     if as_json:
-        emit_json({"scenario": s.id, **c.to_dict()})
+        emit_json(result.to_dict())
         return
+    c = result.raw
     table = Table("point", "before", "after", *[f"Δ{p}" for p in s.party_ids],
                   title=f"{c.a.plan.name} → {c.b.plan.name}")
     for ch in c.changes:

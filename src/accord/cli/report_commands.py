@@ -8,29 +8,22 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from accord.analysis.compare import Comparison
-from accord.analysis.tables import compile_scenario
+from accord.app import api
 from accord.app.catalog import bundled_names
-from accord.app.evaluation import evaluate_complete
-from accord.app.experiment import experiment_chart_spec, experiment_summary
+from accord.app.results import ComparisonResult, SolveResult
 from accord.cli.common import EXIT_BAD_INPUT, console, err_console, guarded, load
 from accord.cli.core_commands import evaluation_table, robustness_table, run_robustness
-from accord.cli.solve_commands import solve_all
 from accord.model import Scenario
-from accord.report.deal import deal_section, experiment_section
-from accord.report.html import build_report
-from accord.report.sections import chain_comparisons
-from accord.solve.concepts import Solution
-from accord.solve.improve import post_settlement
+from accord.report.make import DEAL_TITLE, EXPERIMENT_RUNS, SAMPLES
+from accord.report.make import report as make_report
 
 DEMO_SCENARIO = "ukraine-2025"
 #: Monte Carlo draws for ``report`` and ``demo`` (as ``accord robustness``): 95% intervals
-#: of at most ±1.4 percentage points; ``accord demo`` takes about 4 s on two cores.
-DEMO_SAMPLES = 5000
+#: of at most ±1.4 percentage points.
+DEMO_SAMPLES = SAMPLES
 
 ScenarioArg = Annotated[str, typer.Argument(help="A bundled scenario name or a file path.")]
 OutOpt = Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML file.")]
@@ -88,53 +81,29 @@ def report(
     s = load(scenario)
     check_folder(output)
     result = run_robustness(s, None, samples, seed, quiet=False)
-    extra = [deal_extra(s)]
-    write_atomic(output, build_report(s, evaluate_complete(s), result, chain_comparisons(s),
-                                      extra_sections=extra))
+    write_atomic(output, make_report(s, samples=samples, seed=seed, robustness=result))
     console.print(str(output.resolve()), highlight=False, soft_wrap=True)
 
 
-DEAL_TITLE = "What would an efficient, fair deal look like?"
-
-
-def deal_extra(s: Scenario, solutions: list[Solution] | None = None) -> tuple[str, str]:
-    """The solver's section: exact concepts and each draft's post-settlement improvements."""
-    tables = compile_scenario(s)
-    solutions = solutions if solutions is not None else solve_all(s, tables)
-    improvements = [
-        (p.id, post_settlement(tables, np.array(s.indices(p), dtype=np.int64), limit=3))
-        for p in s.plans if not p.no_deal
-    ]
-    return DEAL_TITLE, deal_section(s, tables, solutions, improvements)
-
-
-def experiment_extra(s: Scenario, runs: int, seed: int) -> tuple[str, str] | None:
-    """The backchannel experiment, when the scenario has the parties it needs."""
-    if not {"US", "RU"} <= set(s.party_ids):
-        return None
-    summary = experiment_summary(s, runs=runs, seed=seed)
-    return "Backchannel experiment", experiment_section(summary, experiment_chart_spec(summary))
-
-
-EXPERIMENT_RUNS = 8
 WEB_HINT = ".venv/bin/accord serve"
 WEB_URL = "http://127.0.0.1:8000/web/"
 
 
-def solve_table(s: Scenario, solutions: list[Solution]) -> Table:
+def solve_table(s: Scenario, solutions: list[SolveResult]) -> Table:
     """Exact concepts, one row each, with the proof."""
     table = Table("concept", *s.party_ids, "proof", title=DEAL_TITLE)
     for sol in solutions:
-        table.add_row(sol.concept, *[f"{u:.2f}" for u in sol.utilities],
-                      f"{sol.method}, {'proven optimal' if sol.proven else 'NOT proven'}")
+        table.add_row(sol.concept, *[f"{sol.utilities[p]:.2f}" for p in s.party_ids],
+                      f"{sol.raw.method}, "
+                      f"{'proven optimal' if sol.raw.proven else 'NOT proven'}")
     return table
 
 
-def chain_table(s: Scenario, comparisons: list[Comparison]) -> Table:
+def chain_table(s: Scenario, comparisons: list[ComparisonResult]) -> Table:
     """One row per revision: points changed and each party's utility change."""
     table = Table("revision", "points changed", *[f"Δ{p}" for p in s.party_ids], "ratified",
                   title="How the drafts evolved")
-    for c in comparisons:
+    for c in (x.raw for x in comparisons):
         cells = []
         for p in s.party_ids:
             d = c.utility_change[p]
@@ -163,23 +132,21 @@ def demo(
     s = load(DEMO_SCENARIO)
     console.print(f"[bold]{s.title}[/bold]: {len(s.parties)} parties, {len(s.issues)} points, "
                   f"{len(s.plans)} plans; rule: {s.ratification.describe()}", highlight=False)
-    evals = evaluate_complete(s)
-    console.print(evaluation_table(s, evals))
+    evaluation = api.evaluate(s)
+    console.print(evaluation_table(s, list(evaluation)))
     result = run_robustness(s, None, samples, seed, quiet=False)
-    console.print(robustness_table(s, result))
-    comparisons = chain_comparisons(s)
+    console.print(robustness_table(s, result.raw))
+    comparisons = api.chain(s)
     if comparisons:
         console.print(chain_table(s, comparisons))
-    solutions = solve_all(s)
+    solutions = api.solve_all(s)
     console.print(solve_table(s, solutions))
-    extras = [deal_extra(s, solutions)]
     with console.status("simulating the backchannel experiment"):
-        experiment = experiment_extra(s, runs=EXPERIMENT_RUNS, seed=seed)
-    if experiment is not None:
-        extras.append(experiment)
-        console.print(f"backchannel experiment ({EXPERIMENT_RUNS} preference draws): see the "
-                      "report's section, or `accord experiment backchannel` for more runs")
-    text = build_report(s, evals, result, comparisons, extra_sections=extras)
+        text = make_report(s, samples=samples, seed=seed, evaluation=evaluation,
+                           robustness=result, chain=comparisons, solutions=solutions,
+                           experiment_runs=EXPERIMENT_RUNS)
+    console.print(f"backchannel experiment ({EXPERIMENT_RUNS} preference draws): see the "
+                  "report's section, or `accord experiment backchannel` for more runs")
     write_atomic(output, text)
     console.print(f"report written to [bold]{output.resolve()}[/bold] "
                   f"({time.perf_counter() - start:.1f} s); open it in any browser, offline",

@@ -9,12 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.analysis.tables import Tables, compile_scenario
+from accord.app import api
+from accord.app.results import FrontierResult, SolveResult
 from accord.cli.common import console, emit_json, guarded, load
-from accord.model import InvalidPlanError, Scenario
-from accord.solve import concepts
-from accord.solve.concepts import Solution
-from accord.solve.frontier import Frontier, pareto_frontier
+from accord.model import Scenario
 
 ScenarioArg = Annotated[str, typer.Argument(help="A bundled scenario name or a file path.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
@@ -29,43 +27,11 @@ class Concept(StrEnum):
     welfare = "welfare"
 
 
-SOLVERS = {
-    Concept.nash: concepts.nash,
-    Concept.ks: concepts.kalai_smorodinsky,
-    Concept.egalitarian: concepts.egalitarian,
-    Concept.welfare: concepts.welfare,
-}
-
-
 def register(app: typer.Typer) -> None:
     """Add ``solve`` and ``frontier`` to ``app``."""
     app.command("solve")(solve)
     app.command("frontier")(frontier)
     register_more(app)
-
-
-def solution_dict(s: Scenario, sol: Solution) -> dict[str, Any]:
-    """JSON form of a solution, with the package spelled out as choices."""
-    plan = s.plan_from_indices(sol.package, sol.concept)
-    return {
-        "concept": sol.concept,
-        "choices": dict(plan.choices),
-        "package": [int(k) for k in sol.package],
-        "utilities": dict(zip(s.party_ids, map(float, sol.utilities), strict=True)),
-        "gains": dict(zip(s.party_ids, map(float, sol.gains), strict=True)),
-        "disagreement": dict(zip(s.party_ids, map(float, sol.disagreement), strict=True)),
-        "objective": sol.objective,
-        "proof": {"method": sol.method, "status": sol.status, "gap": sol.gap,
-                  "proven_optimal": sol.proven, "milp_solves": sol.solves},
-        "seconds": sol.seconds,
-    }
-
-
-def solve_all(s: Scenario, tables: Tables | None = None,
-              which: list[Concept] | None = None) -> list[Solution]:
-    """Every requested concept on one set of tables."""
-    tables = tables or compile_scenario(s)
-    return [SOLVERS[c](tables) for c in (which or list(Concept))]
 
 
 @guarded
@@ -83,13 +49,14 @@ def solve(
     solved as mixed-integer programs with HiGHS and reported optimal only when proven.
     """
     s = load(scenario)
-    sols = solve_all(s, which=concept)
+    sols = api.solve_all(s, [c.value for c in concept] if concept else None)
     if as_json:
-        emit_json({"scenario": s.id, "solutions": [solution_dict(s, x) for x in sols]})
+        emit_json({"scenario": s.id, "solutions": [x.to_dict() for x in sols]})
         return
     table = Table("concept", *s.party_ids, "proof", "seconds",
                   title=f"Efficient, fair packages for {s.title}")
-    for sol in sols:
+    for result in sols:
+        sol = result.raw
         proof = (f"{sol.method}, optimal" if sol.proven
                  else f"{sol.method}, NOT proven ({sol.status}, gap {sol.gap:.1e})")
         table.add_row(sol.concept, *[f"{u:.3f}" for u in sol.utilities], proof,
@@ -100,7 +67,7 @@ def solve(
         console.print(packages)
 
 
-def table_of_packages(s: Scenario, sols: list[Solution]) -> Table | None:
+def table_of_packages(s: Scenario, sols: list[SolveResult]) -> Table | None:
     """The points on which the solutions differ, option by option."""
     plans = [s.plan_from_indices(sol.package) for sol in sols]
     table = Table("point", *[sol.concept for sol in sols], title="The packages")
@@ -116,32 +83,14 @@ def table_of_packages(s: Scenario, sols: list[Solution]) -> Table | None:
     return table
 
 
-def frontier_dict(ids: list[str], f: Frontier) -> dict[str, Any]:
-    """JSON form of a frontier over the parties ``ids`` (in column order)."""
-    return {
-        "exact": f.exact,
-        "method": f.method,
-        "notes": list(f.notes),
-        "count": len(f),
-        "milp_solves": f.solves,
-        "seconds": f.seconds,
-        "points": [
-            {"utilities": dict(zip(ids, map(float, u), strict=True)),
-             "package": [int(k) for k in p]}
-            for p, u in zip(f.packages, f.utilities, strict=True)
-        ],
-    }
-
-
-def frontier_chart(s: Scenario, f: Frontier, ids: list[str]) -> dict[str, Any]:
-    """A Vega-Lite scatter of the frontier for the first two of ``ids``, with the drafts."""
-    from accord.analysis.evaluate import evaluate_all
-
-    x, y = ids[0], ids[1]
+def frontier_chart(s: Scenario, f: FrontierResult) -> dict[str, Any]:
+    """A Vega-Lite scatter of the frontier for its first two parties, with the drafts."""
+    x, y = f.parties[0], f.parties[1]
     rows: list[dict[str, Any]] = [
-        {x: float(u[0]), y: float(u[1]), "kind": "frontier", "label": ""} for u in f.utilities
+        {x: float(u[0]), y: float(u[1]), "kind": "frontier", "label": ""}
+        for u in f.raw.utilities
     ]
-    for e in evaluate_all(s):
+    for e in api.evaluate(s):
         rows.append({x: e.outcome(x).utility, y: e.outcome(y).utility, "kind": "draft",
                      "label": e.plan.id})
     return {
@@ -183,19 +132,12 @@ def frontier(
     weighted sums (with a count).
     """
     s = load(scenario)
-    tables = compile_scenario(s)
-    if party:
-        for p in party:
-            s.party(p)
-        sub = _restrict(tables, [s.party_index(p) for p in party])
-        ids = list(party)
-    else:
-        sub, ids = tables, list(s.party_ids)
-    f = pareto_frontier(sub, max_weights=max_points)
+    result = api.frontier(s, party or None, max_points=max_points)
+    f, ids = result.raw, list(result.parties)
     if chart is not None:
-        _write_chart(chart, frontier_chart(s, f, ids) if len(ids) >= 2 else None)
+        _write_chart(chart, frontier_chart(s, result) if len(ids) >= 2 else None)
     if as_json:
-        emit_json({"scenario": s.id, "parties": ids, **frontier_dict(ids, f)})
+        emit_json(result.to_dict())
         return
     console.print(f"{len(f)} frontier points ({f.method}; "
                   f"{'exact' if f.exact else 'not complete'}; {f.seconds:.2f} s)")
@@ -205,21 +147,6 @@ def frontier(
     for u in f.utilities[:30]:
         table.add_row(*[f"{v:.3f}" for v in u])
     console.print(table)
-
-
-def _restrict(tables: Tables, parties: list[int]) -> Tables:
-    """The tables seen by a subset of parties (every party's red lines still apply)."""
-    from dataclasses import replace
-
-    kept = [k for k, t in enumerate(tables.terms) if t.party in parties]
-    return replace(
-        tables, util=tables.util[:, :, parties], base=tables.base[:, parties],
-        reservation=tables.reservation[:, parties], low=tables.low[:, parties],
-        span=tables.span[:, parties], clip=tables.clip[parties],
-        terms=tuple(replace(tables.terms[k], party=parties.index(tables.terms[k].party))
-                    for k in kept),
-        term_values=tables.term_values[:, kept],
-    )
 
 
 def _write_chart(path: Path, spec: dict[str, Any] | None) -> None:
@@ -258,41 +185,12 @@ def improve(
     as_json: JsonOpt = False,
 ) -> None:
     """Post-settlement settlement (Raiffa): packages no party likes less and someone more."""
-    import numpy as np
-
-    from accord.solve.improve import post_settlement
-
     s = load(scenario)
-    tentative = s.plan(plan)
-    if tentative.no_deal:
-        raise InvalidPlanError("'no deal' has no package to improve; try `accord zopa`")
-    tables = compile_scenario(s)
-    result = post_settlement(tables, np.array(s.indices(tentative), dtype=np.int64),
-                             rank_by=rank_by.value, limit=limit)
-    ids = s.party_ids
-    items: list[dict[str, Any]] = []
-    for imp in result.improvements:
-        changes = {s.issues[int(i)].id: {"from": s.complete(tentative)[s.issues[int(i)].id],
-                                         "to": s.issues[int(i)].options[int(imp.package[i])].id}
-                   for i in imp.changed}
-        items.append({
-            "choices": dict(s.plan_from_indices(imp.package).choices),
-            "changes": changes,
-            "utilities": dict(zip(ids, map(float, imp.utilities), strict=True)),
-            "gains": dict(zip(ids, map(float, imp.gains), strict=True)),
-            "gainers": [ids[int(k)] for k in imp.gainers],
-            "score": imp.score,
-        })
+    answer = api.improve(s, plan, rank_by=rank_by.value, limit=limit)
     if as_json:
-        emit_json({
-            "scenario": s.id, "plan": tentative.id, "rank_by": result.rank_by,
-            "pareto_optimal": result.pareto_optimal, "improvements": items,
-            "count": result.count,
-            "proof": {"text": result.proof, "method": result.method, "status": result.status,
-                      "gap": result.gap, "proven": result.proven},
-            "utilities": dict(zip(ids, map(float, result.utilities), strict=True)),
-        })
+        emit_json(answer.to_dict())
         return
+    result, tentative, ids, items = answer.raw, s.plan(plan), s.party_ids, answer.items()
     if result.pareto_optimal:
         console.print(f"[green]{tentative.name} is already Pareto-optimal[/green] "
                       f"({'proven' if result.proven else 'not proven'}): {result.proof}")
@@ -318,28 +216,12 @@ def zopa_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Zone of possible agreement: how many packages every party accepts, how many pass."""
-    import numpy as np
-
-    from accord.analysis.ratify import ratified
-    from accord.solve.zopa import zopa
-
     s = load(scenario)
-    tables = compile_scenario(s)
-
-    def rule(accept: np.ndarray) -> np.ndarray:
-        return ratified(accept, s.ratification, s.party_ids)
-
-    z = zopa(tables, rule=rule, samples=samples, rng=np.random.default_rng(seed))
-    data = {
-        "scenario": s.id, "space": z.space, "admissible": z.admissible,
-        "accepted_by_all": z.accepted, "ratified": z.ratified, "exact": z.exact,
-        "method": z.method, "ci95": {k: list(v) for k, v in z.intervals.items()},
-        "samples": z.samples, "seconds": z.seconds,
-        "rule": s.ratification.describe(),
-    }
+    result = api.zopa(s, samples=samples, seed=seed)
     if as_json:
-        emit_json(data)
+        emit_json(result.to_dict())
         return
+    z = result.raw
     kind = "exact" if z.exact else f"estimated from {z.samples:,} samples (95% CI)"
     table = Table("packages", "count", "share of all", title=f"Zone of possible agreement "
                                                             f"({z.method}, {kind})")

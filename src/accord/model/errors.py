@@ -37,6 +37,10 @@ class InvalidPlanError(AccordError, ValueError):
     """A plan that cannot be evaluated: open points without a default, wrong shape, bad ids."""
 
 
+class NoAgreementError(AccordError, ValueError):
+    """No admissible package leaves every party at least at its disagreement utility."""
+
+
 class SpaceTooLargeError(AccordError, ValueError):
     """A package space too large for what was asked (enumeration, 63-bit package ids)."""
 

@@ -25,7 +25,7 @@ def _unique(ids: Iterable[str], what: str) -> None:
         seen.add(i)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Scenario:
     """A negotiation: who takes part, over what, what each wants, and the drafts on the table.
 

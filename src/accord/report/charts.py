@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from accord.analysis.compare import Comparison
-from accord.analysis.evaluate import PlanEvaluation
-from accord.analysis.robustness import Robustness
+from accord.app.results import Comparison, PlanEvaluation, Robustness
 from accord.model import Scenario
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"

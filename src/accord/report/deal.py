@@ -10,31 +10,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from accord.analysis.tables import Tables
+from accord.app.results import ImprovementResult, SolveResult
 from accord.model import Scenario
 from accord.report.charts import Chart
 from accord.report.sections import chart_figure, esc, f3, table
-from accord.solve.concepts import Solution
-from accord.solve.improve import Improvements
 
 
-def _proof(sol: Solution) -> str:
+def _proof(result: SolveResult) -> str:
+    sol = result.raw
     if sol.proven:
         return f"proven optimal ({esc(sol.method)})"
     return f"<strong>not proven</strong> ({esc(sol.status)}, gap {sol.gap:.1e})"
 
 
-def deal_section(scenario: Scenario, tables: Tables, solutions: Sequence[Solution],
-                 improvements: Sequence[tuple[str, Improvements]]) -> str:
+def deal_section(scenario: Scenario, solutions: Sequence[SolveResult],
+                 improvements: Sequence[ImprovementResult]) -> str:
     """HTML for "What would an efficient, fair deal look like?"."""
     ids = scenario.party_ids
-    res = tables.reservation[0]
     head = ["concept", *ids, "proof", "seconds"]
-    rows = [[esc(s.concept), *[f"{f3(u)} ({u - r:+.2f})" for u, r in zip(s.utilities, res,
-                                                                           strict=True)],
-             _proof(s), f"{s.seconds:.2f}"] for s in solutions]
+    rows = [[esc(s.concept), *[f"{f3(s.utilities[p])} ({s.gains[p]:+.2f})" for p in ids],
+             _proof(s), f"{s.raw.seconds:.2f}"] for s in solutions]
     parts = [
         "<p>Exact solution concepts over every admissible package (no red line crossed, no "
         "linkage broken), with gains measured over each party's reservation. Each cell shows "
@@ -60,7 +55,8 @@ def deal_section(scenario: Scenario, tables: Tables, solutions: Sequence[Solutio
                  "much as the draft, and someone strictly more? The best improvement (by the "
                  "Nash product of the gains) is shown.</p>")
     imp_rows = []
-    for plan_id, imp in improvements:
+    for result in improvements:
+        plan_id, imp = result.plan, result.raw
         if imp.pareto_optimal:
             imp_rows.append([esc(plan_id), "already Pareto-optimal", esc(imp.proof), "", ""])
             continue
@@ -105,8 +101,3 @@ def experiment_section(summary: dict[str, Any], spec: dict[str, Any]) -> str:
         table(["arm", "agreement", "ratified", "95% CI (ratified)", "mean gain"], rows),
         chart_figure(chart),
     ])
-
-
-def package_gains(tables: Tables, package: np.ndarray) -> np.ndarray:
-    """Utilities of one package minus the reservations (for callers' summaries)."""
-    return np.asarray(tables.utilities(package[None, :])[0] - tables.reservation[0])

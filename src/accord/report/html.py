@@ -19,13 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from accord import __version__
-from accord.analysis.compare import Comparison
-from accord.analysis.evaluate import PlanEvaluation
-from accord.analysis.robustness import Robustness
+from accord.app.assumptions import assumptions
+from accord.app.results import Comparison, PlanEvaluation, Robustness
 from accord.model import Scenario
 from accord.report import charts as ch
 from accord.report.sections import (
-    assumptions,
     chain_section,
     charts_section,
     drafts_section,

@@ -9,19 +9,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
 
-from accord.analysis.compare import Comparison, compare
-from accord.analysis.evaluate import PlanEvaluation
-from accord.analysis.robustness import Driver, Robustness
-from accord.analysis.tables import ParameterSpace, compile_scenario
-from accord.model import Param, Plan, Scenario
+from accord.app.assumptions import Assumption
+from accord.app.results import Comparison, Driver, PlanEvaluation, Robustness
+from accord.model import Plan, Scenario
 from accord.report.charts import Chart, step_label, to_svg
-
-#: The drafts of the 2025 Ukraine talks, in the order they were tabled. When a scenario
-#: holds at least two of them the comparison chain follows this order.
-KNOWN_CHAIN = ("us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point")
 
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
 
@@ -72,78 +64,6 @@ def f3(x: float) -> str:
 
 
 # --------------------------------------------------------------------- draft chain
-def draft_chain(scenario: Scenario) -> list[Plan]:
-    """The drafts to compare in sequence.
-
-    The known 2025 sequence (:data:`KNOWN_CHAIN`) when the scenario holds at least two of
-    those plans; otherwise every named plan except ``no deal``, in file order.
-    """
-    ids = {p.id for p in scenario.plans}
-    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
-    if len(known) >= 2:
-        return known
-    return [p for p in scenario.plans if not p.no_deal]
-
-
-def chain_comparisons(scenario: Scenario, plans: Sequence[Plan] | None = None
-                      ) -> list[Comparison]:
-    """Compare each draft of the chain (default :func:`draft_chain`) with the next."""
-    chain = list(plans) if plans is not None else draft_chain(scenario)
-    tables = compile_scenario(scenario)
-    return [compare(scenario, a, b, tables) for a, b in pairwise(chain)]
-
-
-# --------------------------------------------------------------------- assumptions
-@dataclass(frozen=True)
-class Assumption:
-    """An explicit modelling choice: an uncertain or justified number, or a linkage.
-
-    ``party`` is the party whose preferences hold the number ("" for a linkage).
-    """
-
-    what: str
-    party: str
-    value: str
-    spread: str
-    why: str
-    sources: tuple[str, ...]
-
-
-def _spread(p: Param) -> str:
-    d = p.dist
-    if d is None or not p.uncertain:
-        return "fixed"
-    shape = d.kind.value
-    extra = f", sd {d.sd:g}" if d.sd else ""
-    return f"{shape} [{d.low:g}, {d.high:g}]{extra}"
-
-
-def assumptions(scenario: Scenario) -> list[Assumption]:
-    """Every number the modeller made uncertain or justified, and every linkage."""
-    out = []
-    for ref in ParameterSpace(scenario).refs:
-        p = ref.param
-        if p.uncertain or p.rationale or p.sources:
-            out.append(Assumption(ref.label, ref.party, f"{p.value:g}", _spread(p),
-                                  p.rationale, p.sources))
-    for pid in scenario.party_ids:
-        prefs = scenario.preferences[pid]
-        for k, t in enumerate(prefs.terms):
-            if t.rationale and not t.value.rationale:
-                when = " and ".join(str(c) for c in t.conditions)
-                out.append(Assumption(f"{pid} interaction {k + 1} ({when})", pid,
-                                      f"{t.value.value:g}", _spread(t.value), t.rationale, ()))
-        for c in prefs.commitments:
-            if c.rationale:
-                out.append(Assumption(f"{pid} relies on {c.promisor} for {c.issue}={c.option}",
-                                      pid, f"credibility {c.credibility.value:g}",
-                                      _spread(c.credibility), c.rationale, ()))
-    for con in scenario.constraints:
-        out.append(Assumption(f"linkage {con.id}: {con.describe()}", "", "-", "-",
-                              con.rationale, ()))
-    return out
-
-
 # ------------------------------------------------------------------------ sections
 def scenario_section(scenario: Scenario, n_assumptions: int) -> str:
     """Parties, points, ratification rule and the size of the problem."""

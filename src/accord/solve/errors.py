@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from accord.model.errors import AccordError, SpaceTooLargeError
+from accord.model.errors import AccordError, NoAgreementError, SpaceTooLargeError
 
 __all__ = ["NoAgreementError", "SolveError", "SolverError", "SpaceTooLargeError"]
 
 
 class SolveError(AccordError):
     """Root of the errors raised by :mod:`accord.solve`."""
-
-
-class NoAgreementError(SolveError, ValueError):
-    """No admissible package leaves every party at least at its disagreement utility."""
 
 
 class SolverError(SolveError, RuntimeError):

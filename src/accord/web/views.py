@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
-import numpy as np
-
-from accord.analysis.compare import Comparison, compare
-from accord.analysis.evaluate import PlanEvaluation, evaluate_plan
-from accord.model import EPS, InvalidPlanError, Issue, Plan, Scenario
+from accord.app import api
+from accord.app.assumptions import Assumption, assumptions
+from accord.app.results import Comparison, FrontierResult, PlanEvaluation
+from accord.model import InvalidPlanError, Issue, NoAgreementError, Plan, Scenario
 from accord.report import charts as rc
 from accord.report.charts import Chart
-from accord.report.sections import KNOWN_CHAIN, Assumption, assumptions
-from accord.solve.frontier import Frontier
 from accord.web import charts as wc
 from accord.web.workspace import Loaded, Workspace
 
@@ -160,9 +156,9 @@ def _dominance_text(scenario: Scenario, e: PlanEvaluation) -> str:
 
 def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
     """Evaluate the editor's plan, with its changes from the draft it started from."""
-    s, tables = loaded.scenario, loaded.tables
-    e = evaluate_plan(s, plan, tables)
-    eb = evaluate_plan(s, base, tables, dominance_limit=0) if base is not None else None
+    s = loaded.scenario
+    e = api.evaluate(s, plan).plans[0]
+    eb = api.evaluate(s, base).plans[0] if base is not None else None
     changed = []
     if eb is not None:
         for issue in s.issues:
@@ -216,19 +212,17 @@ class CompareView:
 
 def default_chain(scenario: Scenario) -> list[Plan]:
     """The drafts compared by default: the known 2025 sequence, else every draft."""
-    ids = {p.id for p in scenario.plans}
-    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
-    return known if len(known) >= 2 else drafts(scenario)
+    return api.draft_chain(scenario)
 
 
 def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
     """Compare the named drafts in the order given (default: :func:`default_chain`)."""
-    s, tables = loaded.scenario, loaded.tables
+    s = loaded.scenario
     plans = [s.plan(i) for i in plan_ids] if plan_ids else default_chain(s)
     plans = [p for p in plans if not p.no_deal]
     if len(plans) < 2:
         raise InvalidPlanError("pick at least two drafts to compare")
-    evals = [evaluate_plan(s, p, tables, dominance_limit=0) for p in plans]
+    evals = list(api.evaluate(s, plans))
     rows = []
     for issue in s.issues:
         cells = []
@@ -240,7 +234,7 @@ def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
             cells.append(Cell(text, is_open, k > 0 and choice != prev))
             prev = choice
         rows.append(PointRow(issue, point_label(issue), cells))
-    steps = [compare(s, a, b, tables) for a, b in pairwise(plans)]
+    steps = [c.raw for c in api.chain(s, plans)]
     charts = [rc.change_chart(s, steps), rc.utility_chart(s, evals)]
     return CompareView(plans, evals, rows, steps, charts)
 
@@ -261,7 +255,7 @@ class AnalysisView:
 
     x: str
     y: str
-    frontier: Frontier
+    frontier: FrontierResult
     marked: list[wc.Marked]
     concepts_note: str
     draft: Plan | None
@@ -271,83 +265,44 @@ class AnalysisView:
     robustness: Any = None
 
 
-def _nash_ks(loaded: Loaded, frontier: Frontier) -> tuple[list[wc.Marked], str]:
-    """The Nash and Kalai–Smorodinsky packages, from ``accord.solve`` or the frontier.
-
-    Over an exact frontier both are exact: the Nash product and the Kalai–Smorodinsky
-    min-ratio are maximised at Pareto-optimal packages, and the ideal point is attained on
-    the frontier. Over an incomplete frontier they are the best frontier points found.
-    """
-    s = loaded.scenario
-    d = loaded.tables.reservation[0]
-    u = frontier.utilities
-    if u.shape[0] == 0:
-        return [], "No admissible package, so no Nash or Kalai–Smorodinsky package."
-    gains = u - d
-    rational = (gains >= -EPS).all(axis=1)
-    if not rational.any():
-        return [], ("No admissible package gives every party its reservation: there is no "
-                    "zone of agreement, so no Nash or Kalai–Smorodinsky package.")
-    g = np.clip(gains[rational], 0.0, None)
-    pts = u[rational]
-    nash = pts[int(np.argmax(np.prod(g, axis=1)))]
-    ideal = g.max(axis=0)
-    ratio = np.where(ideal > EPS, g / np.where(ideal > EPS, ideal, 1.0), 1.0)
-    ks = pts[int(np.lexsort((-g.sum(axis=1), -ratio.min(axis=1)))[0])]
-    ids = s.party_ids
-    marks = [wc.Marked("Nash", "Nash", dict(zip(ids, map(float, nash), strict=True))),
-             wc.Marked("Kalai–Smorodinsky", "Kalai–Smorodinsky",
-                       dict(zip(ids, map(float, ks), strict=True)))]
-    note = ("Nash and Kalai–Smorodinsky packages are the best points of the frontier, "
-            "with the reservations as the disagreement point; "
-            + ("exact, since the frontier is exact." if frontier.exact else
-               "the frontier is not proven complete, so they are approximations."))
+def _nash_ks(ws: Workspace, name: str) -> tuple[list[wc.Marked], str]:
+    """The exact Nash and Kalai–Smorodinsky packages (the answers of ``accord solve``)."""
+    s = ws.get(name).scenario
+    marks = []
+    pairs: tuple[tuple[api.Concept, str], ...] = (("nash", "Nash"),
+                                                  ("ks", "Kalai–Smorodinsky"))
+    for concept, label in pairs:
+        try:
+            result = ws.solution(name, concept)
+        except NoAgreementError:
+            return [], ("No admissible package gives every party its reservation: there is "
+                        "no zone of agreement, so no Nash or Kalai–Smorodinsky package.")
+        marks.append(wc.Marked(label, label, result.utilities))
+    proven = all(ws.solution(name, c).raw.proven for c in ("nash", "ks"))
+    note = ("Nash and Kalai–Smorodinsky packages solved exactly over every admissible "
+            f"package, with the reservations as the disagreement point ({s.title}); "
+            + ("proven optimal." if proven else "NOT proven optimal (solver limit)."))
     return marks, note
 
 
-def _improvements(loaded: Loaded, frontier: Frontier, plan: Plan, top: int = 3
-                  ) -> tuple[list[Improvement], str]:
-    """Packages that make nobody worse off than ``plan`` and someone better (best first).
-
-    Candidates are the frontier's packages; when the scenario is small enough, the exact
-    dominance check of :func:`~accord.analysis.evaluate.evaluate_plan` adds its package.
-    Ranked by the smallest gain of any party, then the total gain.
-    """
-    s, tables = loaded.scenario, loaded.tables
-    e = evaluate_plan(s, plan, tables)
-    u0 = np.array([o.utility for o in e.parties])
-    found: list[tuple[str, tuple[int, ...]]] = []
-    if e.dominance.by is not None:
-        found.append(("exhaustive search", e.dominance.by))
-    f = frontier.utilities
-    ok = (f >= u0 - EPS).all(axis=1) & (f > u0 + EPS).any(axis=1)
-    rows = np.flatnonzero(ok)
-    if rows.size:
-        gain = f[rows] - u0
-        order = np.lexsort((-gain.sum(axis=1), -gain.min(axis=1)))
-        found += [("Pareto frontier", tuple(int(x) for x in frontier.packages[rows[k]]))
-                  for k in order[:top]]
-    out: list[Improvement] = []
-    seen: set[tuple[int, ...]] = set()
-    for source, pkg in found:
-        if pkg in seen:
-            continue
-        seen.add(pkg)
-        better = evaluate_plan(s, s.plan_from_indices(pkg), tables, dominance_limit=0)
-        gains = {o.party: o.utility - e.outcome(o.party).utility for o in better.parties}
-        changes = [(point_label(i), i.option(e.choices[i.id]).title,
-                    i.option(better.choices[i.id]).title)
-                   for i in s.issues if e.choices[i.id] != better.choices[i.id]]
-        out.append(Improvement(source, gains, changes))
-    out = out[:top]
+def _improvements(loaded: Loaded, plan: Plan, top: int = 3) -> tuple[list[Improvement], str]:
+    """Post-settlement improvements of ``plan`` (the answer of ``accord improve``)."""
+    s = loaded.scenario
+    result = api.improve(s, plan, limit=top)
+    out = []
+    for item in result.items():
+        changes = [(point_label(s.issue(i)), option_label(s, i, c["from"]),
+                    option_label(s, i, c["to"])) for i, c in item["changes"].items()]
+        out.append(Improvement("post-settlement (Nash product of the gains)", item["gains"],
+                               changes))
+    proof = result.raw.proof
     if out:
-        note = (f"{len(out)} package(s) that leave no party worse off than "
-                f"{plan.name} and at least one better off.")
-    elif e.dominance.dominated is False:
-        note = f"{plan.name} is Pareto-optimal: no package improves on it for everyone."
+        note = (f"{len(out)} package(s) that leave no party worse off than {plan.name} and "
+                f"at least one better off, best first. {proof}")
+    elif result.pareto_optimal:
+        note = f"{plan.name} is Pareto-optimal: no package improves on it for everyone. {proof}"
     else:
-        note = (f"No package on the computed frontier improves on {plan.name} for everyone"
-                + ("." if frontier.exact else " (the frontier is not proven complete)."))
+        note = f"No improvement of {plan.name} was found. {proof}"
     return out, note
 
 
@@ -362,24 +317,23 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     s.party(x)
     s.party(y)
     frontier = ws.frontier(name)
-    evals = [evaluate_plan(s, p, loaded.tables, dominance_limit=0) for p in s.plans]
+    evals = list(ws.evaluation(name))
     marked = [wc.Marked(e.plan.name, "no deal" if e.plan.no_deal else "draft",
                         {o.party: o.utility for o in e.parties}) for e in evals]
     if not any(e.plan.no_deal for e in evals):
         marked.append(wc.Marked("no deal", "no deal",
-                                dict(zip(ids, map(float, loaded.tables.reservation[0]),
-                                         strict=True))))
-    concepts, concepts_note = _nash_ks(loaded, frontier)
+                                api.reservations(s)))
+    concepts, concepts_note = _nash_ks(ws, name)
     marked += concepts
     draft = s.plan(draft_id) if draft_id else (drafts(s)[0] if drafts(s) else None)
     if draft is not None and draft.no_deal:
         raise InvalidPlanError("'no deal' is not a draft; pick a draft to improve")
-    improvements, note = (_improvements(loaded, frontier, draft) if draft is not None
+    improvements, note = (_improvements(loaded, draft) if draft is not None
                           else ([], "The scenario has no drafts."))
     rob = ws.robustness(name)
     charts = {
-        "frontier": wc.frontier_chart(ids, frontier.utilities, x, y, marked,
-                                      exact=frontier.exact, method=frontier.method),
+        "frontier": wc.frontier_chart(ids, frontier.raw.utilities, x, y, marked,
+                                      exact=frontier.exact, method=frontier.raw.method),
     }
     if rob.plans:
         charts["acceptance"] = rc.acceptance_chart(s, rob)

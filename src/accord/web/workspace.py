@@ -12,13 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import numpy as np
-
-from accord.analysis.robustness import Robustness, robustness
-from accord.analysis.tables import Tables, compile_scenario
+from accord.app import api
 from accord.app.catalog import bundled_names, resolve
+from accord.app.results import Evaluation, FrontierResult, Robustness, SolveResult
 from accord.model import Scenario, UnknownIdError
-from accord.solve.frontier import Frontier, pareto_frontier
 
 T = TypeVar("T")
 
@@ -36,11 +33,10 @@ class UnknownScenarioError(UnknownIdError):
 
 @dataclass
 class Loaded:
-    """One scenario, its compiled tables and its cached results."""
+    """One scenario and its cached results."""
 
     name: str
     scenario: Scenario
-    tables: Tables
     cache: dict[str, object] = field(default_factory=dict)
 
 
@@ -63,7 +59,7 @@ class Workspace:
             scenario = resolve(name) if name in bundled_names() else None
             if scenario is None:
                 raise UnknownScenarioError(f"no bundled scenario {name!r}", "scenarios")
-            self._loaded[name] = Loaded(name, scenario, compile_scenario(scenario))
+            self._loaded[name] = Loaded(name, scenario)
 
     @property
     def names(self) -> list[str]:
@@ -89,16 +85,27 @@ class Workspace:
         """``make()`` computed once per scenario and ``key``, then kept."""
         return self._cached(self.get(name), key, make)
 
-    def frontier(self, name: str) -> Frontier:
+    def frontier(self, name: str) -> FrontierResult:
         """The Pareto frontier of the admissible packages (cached)."""
         loaded = self.get(name)
-        return self._cached(loaded, "frontier", lambda: pareto_frontier(
-            loaded.tables, time_limit=FRONTIER_TIME_LIMIT))
+        return self._cached(loaded, "frontier", lambda: api.frontier(
+            loaded.scenario, time_limit=FRONTIER_TIME_LIMIT))
+
+    def evaluation(self, name: str) -> Evaluation:
+        """Every named plan evaluated, dominance decided (cached)."""
+        loaded = self.get(name)
+        return self._cached(loaded, "evaluation", lambda: api.evaluate(loaded.scenario))
+
+    def solution(self, name: str, concept: api.Concept) -> SolveResult:
+        """An exact solution concept (cached; the answer of ``accord solve``)."""
+        loaded = self.get(name)
+        return self._cached(loaded, f"solve:{concept}", lambda: api.solve(loaded.scenario,
+                                                                          concept))
 
     def robustness(self, name: str) -> Robustness:
         """Acceptance probabilities of every named draft (cached, seeded)."""
         loaded = self.get(name)
         s = loaded.scenario
-        return self._cached(loaded, "robustness", lambda: robustness(
-            s, [p for p in s.plans if not p.no_deal], np.random.default_rng(self.seed),
-            self.samples, seed=self.seed))
+        return self._cached(loaded, "robustness", lambda: api.robustness(
+            s, [p for p in s.plans if not p.no_deal], samples=self.samples,
+            seed=self.seed).raw)

@@ -1,0 +1,274 @@
+"""The application functions: one door to the engine for every front-end and for users.
+
+The CLI, the web workbench, the mediation service and the report call these functions and
+nothing below them, so one question gets one answer wherever it is asked. They are also
+the public Python API (``accord.load``, ``accord.solve``…; see ``docs/tutorial-python.md``)::
+
+    import accord
+    s = accord.load("ukraine-2025")
+    accord.solve(s, "nash").utilities      # {party: utility}
+
+A scenario argument is a :class:`~accord.model.Scenario` or a bundled name or file path.
+Compiled tables are kept per scenario object (weakly), so repeated questions about the
+same scenario compile it once.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from accord.analysis.compare import compare as compare_plans
+from accord.analysis.dominance import Dominance
+from accord.analysis.evaluate import PlanEvaluation, evaluate_all
+from accord.analysis.ratify import ratified
+from accord.analysis.robustness import robustness as run_robustness
+from accord.analysis.tables import Tables, compile_scenario
+from accord.app.catalog import resolve
+from accord.app.results import (
+    ComparisonResult,
+    Evaluation,
+    FrontierResult,
+    ImprovementResult,
+    RobustnessResult,
+    SolveResult,
+    ZopaResult,
+)
+from accord.model import EPS, InvalidPlanError, Plan, Scenario
+from accord.solve import concepts
+from accord.solve.errors import NoAgreementError
+from accord.solve.frontier import pareto_frontier
+from accord.solve.improve import post_settlement
+from accord.solve.zopa import zopa as count_zopa
+
+Concept = Literal["nash", "ks", "egalitarian", "welfare"]
+RankBy = Literal["nash", "welfare", "egalitarian"]
+ScenarioLike = Scenario | str | Path
+PlanLike = Plan | str
+Progress = Callable[[int, int], None]
+
+#: The exact concepts, in the order every front-end lists them.
+CONCEPTS: tuple[Concept, ...] = ("nash", "ks", "egalitarian", "welfare")
+_SOLVERS = {
+    "nash": concepts.nash,
+    "ks": concepts.kalai_smorodinsky,
+    "egalitarian": concepts.egalitarian,
+    "welfare": concepts.welfare,
+}
+#: The drafts of the 2025 Ukraine talks, in the order they were tabled. When a scenario
+#: holds at least two of them the comparison chain follows this order.
+KNOWN_CHAIN = ("us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point")
+
+__all__ = [
+    "CONCEPTS",
+    "KNOWN_CHAIN",
+    "chain",
+    "compare",
+    "draft_chain",
+    "evaluate",
+    "frontier",
+    "improve",
+    "load",
+    "reservations",
+    "robustness",
+    "solve",
+    "solve_all",
+    "tables",
+    "zopa",
+]
+
+#: Compiled tables by scenario object (``id``), dropped when the scenario is collected.
+_TABLES: dict[int, tuple[weakref.ref[Scenario], Tables]] = {}
+
+
+def load(scenario: ScenarioLike) -> Scenario:
+    """A scenario: a bundled name (``"ukraine-2025"``) or a YAML/JSON file path."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    return resolve(str(scenario))
+
+
+def tables(scenario: Scenario) -> Tables:
+    """The nominal compiled tables of a scenario (compiled once per scenario object)."""
+    key = id(scenario)
+    hit = _TABLES.get(key)
+    if hit is not None and hit[0]() is scenario:
+        return hit[1]
+    t = compile_scenario(scenario)
+    _TABLES[key] = (weakref.ref(scenario, lambda _r: _TABLES.pop(key, None)), t)
+    return t
+
+
+def reservations(scenario: ScenarioLike) -> dict[str, float]:
+    """Each party's reservation utility (the "no deal" point), normalised like utilities."""
+    s = load(scenario)
+    return dict(zip(s.party_ids, map(float, tables(s).reservation[0]), strict=True))
+
+
+def _plan(s: Scenario, plan: PlanLike) -> Plan:
+    if isinstance(plan, Plan):
+        s.check_plan(plan, complete=False)
+        return plan
+    return s.plan(plan)
+
+
+def _plans(s: Scenario, plan: PlanLike | Sequence[PlanLike] | None) -> list[Plan]:
+    if plan is None:
+        return list(s.plans)
+    if isinstance(plan, Plan | str):
+        return [_plan(s, plan)]
+    return [_plan(s, p) for p in plan]
+
+
+def _solver_dominance(s: Scenario, t: Tables, e: PlanEvaluation) -> Dominance:
+    """Dominance beyond enumeration: post-settlement MILP, or egalitarian for "no deal"."""
+    if e.plan.no_deal:
+        try:
+            sol = concepts.egalitarian(t)
+        except NoAgreementError:
+            return Dominance(False, None, None, "milp: no admissible package reaches every "
+                                                "reservation", 0)
+        gains = sol.utilities - t.reservation[0]
+        better = bool((gains >= -EPS).all() and (gains > EPS).any())
+        return Dominance(better, tuple(int(k) for k in sol.package) if better else None,
+                         tuple(float(g) for g in gains) if better else None,
+                         f"milp ({'proven' if sol.proven else 'not proven'})", 0)
+    imp = post_settlement(t, np.array(s.indices(e.plan), dtype=np.int64), limit=1)
+    method = f"milp ({'proven' if imp.proven else 'not proven'})"
+    if imp.pareto_optimal or not imp.improvements:
+        return Dominance(False if imp.proven else None, None, None, method, 0)
+    best = imp.improvements[0]
+    return Dominance(True, tuple(int(k) for k in best.package),
+                     tuple(float(g) for g in best.gains), method, 0)
+
+
+def evaluate(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | None = None
+             ) -> Evaluation:
+    """Evaluate plans (default: every named plan) with Pareto dominance always decided.
+
+    Utilities, margins over reservation, red lines, acceptance, ratification and who
+    blocks, the concessions ledger; dominance by enumeration where the space allows, else
+    exactly by the solver (Raiffa's post-settlement MILP; for "no deal", whether any
+    admissible package is better for someone and worse for nobody).
+    """
+    s = load(scenario)
+    t = tables(s)
+    out = []
+    for e in evaluate_all(s, _plans(s, plan), t):
+        if e.dominance.dominated is None:
+            e = replace(e, dominance=_solver_dominance(s, t, e))
+        out.append(e)
+    return Evaluation(s, tuple(out))
+
+
+def solve(scenario: ScenarioLike, concept: Concept = "nash") -> SolveResult:
+    """The exact package of a solution concept, with its proof.
+
+    ``nash`` (product of gains over reservations), ``ks`` (Kalai–Smorodinsky),
+    ``egalitarian`` (leximin gains) or ``welfare`` (sum of utilities), over the admissible
+    packages every party accepts (red lines and linkages honoured).
+
+    Raises:
+        NoAgreementError: no admissible package gives every party its reservation.
+        ValueError: an unknown concept.
+    """
+    if concept not in _SOLVERS:
+        raise InvalidPlanError(f"unknown concept {concept!r} (known: {', '.join(CONCEPTS)})")
+    s = load(scenario)
+    return SolveResult(s, _SOLVERS[concept](tables(s)))
+
+
+def solve_all(scenario: ScenarioLike, which: Sequence[Concept] | None = None
+              ) -> list[SolveResult]:
+    """Several concepts (default: all four) on the same tables."""
+    s = load(scenario)
+    return [solve(s, c) for c in (which or CONCEPTS)]
+
+
+def frontier(scenario: ScenarioLike, parties: Sequence[str] | None = None, *,
+             max_points: int = 200, time_limit: float | None = None) -> FrontierResult:
+    """The Pareto frontier over admissible packages, for all parties or a subset.
+
+    Exact by enumeration up to 1e7 packages; beyond, exact for 2–3 parties by the
+    ε-constraint method, and for more parties a set of exact frontier points from weighted
+    sums (``max_points`` of them; the result says it is not proven complete).
+    """
+    s = load(scenario)
+    t = tables(s)
+    if parties:
+        positions = [s.party_index(p) for p in parties]
+        t, ids = t.restrict(positions), tuple(parties)
+    else:
+        ids = tuple(s.party_ids)
+    return FrontierResult(s, ids, pareto_frontier(t, max_weights=max_points,
+                                                  time_limit=time_limit))
+
+
+def improve(scenario: ScenarioLike, plan: PlanLike, *, rank_by: RankBy = "nash",
+            limit: int = 5) -> ImprovementResult:
+    """Post-settlement improvements of a plan (Raiffa): packages nobody likes less.
+
+    The improvements are ranked by ``rank_by`` of the gains over the plan; the first, with
+    ``rank_by="nash"``, is the Nash package with the plan as the disagreement point.
+    """
+    s = load(scenario)
+    p = _plan(s, plan)
+    if p.no_deal:
+        raise InvalidPlanError("'no deal' has no package to improve; try `accord zopa`")
+    result = post_settlement(tables(s), np.array(s.indices(p), dtype=np.int64),
+                             rank_by=rank_by, limit=limit)
+    return ImprovementResult(s, p.id, result)
+
+
+def zopa(scenario: ScenarioLike, *, samples: int = 200_000, seed: int = 2025) -> ZopaResult:
+    """How many packages every party accepts and how many pass the ratification rule."""
+    s = load(scenario)
+
+    def rule(accept: np.ndarray) -> np.ndarray:
+        return ratified(accept, s.ratification, s.party_ids)
+
+    return ZopaResult(s, count_zopa(tables(s), rule=rule, samples=samples,
+                                    rng=np.random.default_rng(seed)))
+
+
+def robustness(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | None = None, *,
+               samples: int = 5000, seed: int = 2025, progress: Progress | None = None
+               ) -> RobustnessResult:
+    """Monte Carlo over the uncertain numbers: P(accept) per party, P(ratified) per plan."""
+    s = load(scenario)
+    plans = _plans(s, plan)
+    return RobustnessResult(s, run_robustness(s, plans, np.random.default_rng(seed), samples,
+                                              seed=seed, progress=progress))
+
+
+def compare(scenario: ScenarioLike, a: PlanLike, b: PlanLike) -> ComparisonResult:
+    """Point-by-point differences of draft ``a`` and its revision ``b``, and who gained."""
+    s = load(scenario)
+    return ComparisonResult(s, compare_plans(s, _plan(s, a), _plan(s, b), tables(s)))
+
+
+def draft_chain(scenario: Scenario) -> list[Plan]:
+    """The drafts to compare in sequence.
+
+    The known 2025 sequence (:data:`KNOWN_CHAIN`) when the scenario holds at least two of
+    those plans; otherwise every named plan except ``no deal``, in file order.
+    """
+    ids = {p.id for p in scenario.plans}
+    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
+    if len(known) >= 2:
+        return known
+    return [p for p in scenario.plans if not p.no_deal]
+
+
+def chain(scenario: ScenarioLike, plans: Sequence[PlanLike] | None = None
+          ) -> list[ComparisonResult]:
+    """Compare each draft of a chain (default :func:`draft_chain`) with the next."""
+    s = load(scenario)
+    seq = [_plan(s, p) for p in plans] if plans is not None else draft_chain(s)
+    return [compare(s, a, b) for a, b in pairwise(seq)]

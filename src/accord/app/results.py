@@ -1,0 +1,317 @@
+"""What the public API returns: results with ``to_dict()`` (the CLI's JSON) and HTML tables.
+
+Each result keeps the engine's own object (``.raw``) for those who need every detail, and
+offers the answer in the scenario's words: choices as ``{point: option}``, utilities as
+``{party: float}``. ``to_dict()`` is exactly what ``accord … --json`` prints (see
+``docs/reference/json-output.md``); ``_repr_html_()`` makes a result display as a table in
+Jupyter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from accord.analysis.compare import Comparison
+from accord.analysis.evaluate import PlanEvaluation
+from accord.analysis.robustness import Driver, Robustness
+from accord.model import Scenario
+from accord.solve.concepts import Solution
+from accord.solve.frontier import Frontier
+from accord.solve.improve import Improvements
+from accord.solve.zopa import Zopa
+
+__all__ = [
+    "Comparison",
+    "ComparisonResult",
+    "Driver",
+    "Evaluation",
+    "FrontierResult",
+    "ImprovementResult",
+    "PlanEvaluation",
+    "Robustness",
+    "RobustnessResult",
+    "Solution",
+    "SolveResult",
+    "ZopaResult",
+]
+
+
+def html_table(caption: str, head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain HTML table (cells escaped; floats with three decimals)."""
+    def cell(x: object) -> str:
+        return escape(f"{x:.3f}" if isinstance(x, float) else str(x))
+
+    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<table><caption>{escape(caption)}</caption><thead><tr>"
+            + "".join(f"<th>{escape(h)}</th>" for h in head)
+            + f"</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _by_party(s: Scenario, values: Iterable[float]) -> dict[str, float]:
+    return dict(zip(s.party_ids, map(float, values), strict=True))
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """One exact solution concept: the package, each party's utility, the proof."""
+
+    scenario: Scenario
+    raw: Solution
+
+    @property
+    def concept(self) -> str:
+        """``nash``, ``ks``, ``egalitarian`` or ``welfare``."""
+        return self.raw.concept
+
+    @property
+    def package(self) -> tuple[int, ...]:
+        """Option positions, one per point."""
+        return tuple(int(k) for k in self.raw.package)
+
+    @property
+    def choices(self) -> dict[str, str]:
+        """``{point: option}`` of the package."""
+        return dict(self.scenario.plan_from_indices(self.package).choices)
+
+    @property
+    def utilities(self) -> dict[str, float]:
+        """``{party: utility}``."""
+        return _by_party(self.scenario, self.raw.utilities)
+
+    @property
+    def gains(self) -> dict[str, float]:
+        """``{party: utility - disagreement}``."""
+        return _by_party(self.scenario, self.raw.gains)
+
+    @property
+    def proof(self) -> dict[str, Any]:
+        """How optimality was established: method, status, gap, proven, MILP solves."""
+        r = self.raw
+        return {"method": r.method, "status": r.status, "gap": r.gap,
+                "proven_optimal": r.proven, "milp_solves": r.solves}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (one element of ``accord solve --json``'s ``solutions``)."""
+        r = self.raw
+        return {
+            "concept": r.concept,
+            "choices": self.choices,
+            "package": list(self.package),
+            "utilities": self.utilities,
+            "gains": self.gains,
+            "disagreement": _by_party(self.scenario, r.disagreement),
+            "objective": r.objective,
+            "proof": self.proof,
+            "seconds": r.seconds,
+        }
+
+    def _repr_html_(self) -> str:
+        s = self.scenario
+        proof = "proven optimal" if self.raw.proven else "NOT proven"
+        head = html_table(f"{self.concept} package of {s.title} ({self.raw.method}, {proof})",
+                          ["party", "utility", "gain"],
+                          [[p, self.utilities[p], self.gains[p]] for p in s.party_ids])
+        choices = html_table("choices", ["point", "option"],
+                             [[s.issue(i).title, s.issue(i).option(o).title]
+                              for i, o in self.choices.items()])
+        return head + choices
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every evaluated plan, with Pareto dominance decided (by the solver if need be)."""
+
+    scenario: Scenario
+    plans: tuple[PlanEvaluation, ...]
+
+    def __iter__(self) -> Iterator[PlanEvaluation]:
+        return iter(self.plans)
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    def __getitem__(self, plan_id: str) -> PlanEvaluation:
+        for e in self.plans:
+            if e.plan.id == plan_id:
+                return e
+        raise KeyError(plan_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord evaluate --json``)."""
+        return {"scenario": self.scenario.id, "plans": [e.to_dict() for e in self.plans]}
+
+    def _repr_html_(self) -> str:
+        ids = self.scenario.party_ids
+        rows = [[e.plan.id, *[f"{o.utility:.3f} ({o.margin:+.3f})"
+                              + ("" if o.acceptable else " refuses") for o in e.parties],
+                 "yes" if e.ratified else "no",
+                 {True: "yes", False: "no", None: "n/a"}[e.pareto_dominated]]
+                for e in self.plans]
+        return html_table(f"Evaluation of {self.scenario.title} (utility and margin)",
+                          ["plan", *ids, "ratified", "dominated"], rows)
+
+
+@dataclass(frozen=True)
+class FrontierResult:
+    """The Pareto frontier over admissible packages (for ``parties``)."""
+
+    scenario: Scenario
+    parties: tuple[str, ...]
+    raw: Frontier
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the frontier is complete."""
+        return self.raw.exact
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord frontier --json``)."""
+        f, ids = self.raw, list(self.parties)
+        return {
+            "scenario": self.scenario.id,
+            "parties": ids,
+            "exact": f.exact,
+            "method": f.method,
+            "notes": list(f.notes),
+            "count": len(f),
+            "milp_solves": f.solves,
+            "seconds": f.seconds,
+            "points": [
+                {"utilities": dict(zip(ids, map(float, u), strict=True)),
+                 "package": [int(k) for k in p]}
+                for p, u in zip(f.packages, f.utilities, strict=True)
+            ],
+        }
+
+    def _repr_html_(self) -> str:
+        kind = "exact" if self.exact else "not proven complete"
+        return html_table(f"Pareto frontier of {self.scenario.title}: {len(self)} points "
+                          f"({self.raw.method}, {kind}; first 50)", list(self.parties),
+                          [[float(x) for x in u] for u in self.raw.utilities[:50]])
+
+
+@dataclass(frozen=True)
+class ImprovementResult:
+    """Post-settlement improvements of a tentative plan (Raiffa)."""
+
+    scenario: Scenario
+    plan: str
+    raw: Improvements
+
+    @property
+    def pareto_optimal(self) -> bool:
+        """No package is better for someone and worse for nobody."""
+        return self.raw.pareto_optimal
+
+    def items(self) -> list[dict[str, Any]]:
+        """The improvements, best first, in the scenario's words."""
+        s, ids = self.scenario, self.scenario.party_ids
+        before = s.complete(s.plan(self.plan))
+        out: list[dict[str, Any]] = []
+        for imp in self.raw.improvements:
+            issues = [s.issues[int(i)] for i in imp.changed]
+            out.append({
+                "choices": dict(s.plan_from_indices(imp.package).choices),
+                "changes": {i.id: {"from": before[i.id],
+                                   "to": i.options[int(imp.package[s.issue_index(i.id)])].id}
+                            for i in issues},
+                "utilities": _by_party(s, imp.utilities),
+                "gains": _by_party(s, imp.gains),
+                "gainers": [ids[int(k)] for k in imp.gainers],
+                "score": imp.score,
+            })
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord improve --json``)."""
+        r = self.raw
+        return {
+            "scenario": self.scenario.id, "plan": self.plan, "rank_by": r.rank_by,
+            "pareto_optimal": r.pareto_optimal, "improvements": self.items(),
+            "count": r.count,
+            "proof": {"text": r.proof, "method": r.method, "status": r.status,
+                      "gap": r.gap, "proven": r.proven},
+            "utilities": _by_party(self.scenario, r.utilities),
+        }
+
+    def _repr_html_(self) -> str:
+        ids = self.scenario.party_ids
+        if self.pareto_optimal:
+            return (f"<p>{escape(self.plan)} is Pareto-optimal "
+                    f"({'proven' if self.raw.proven else 'not proven'}): "
+                    f"{escape(self.raw.proof)}</p>")
+        rows = [[k, *[f"{it['gains'][p]:+.3f}" for p in ids],
+                 ", ".join(f"{i}: {c['from']} → {c['to']}" for i, c in it["changes"].items())]
+                for k, it in enumerate(self.items(), 1)]
+        return html_table(f"Improvements of {self.plan} (ranked by {self.raw.rank_by})",
+                          ["#", *[f"Δ{p}" for p in ids], "changes"], rows)
+
+
+@dataclass(frozen=True)
+class ZopaResult:
+    """The zone of possible agreement, counted or estimated."""
+
+    scenario: Scenario
+    raw: Zopa
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord zopa --json``)."""
+        z = self.raw
+        return {
+            "scenario": self.scenario.id, "space": z.space, "admissible": z.admissible,
+            "accepted_by_all": z.accepted, "ratified": z.ratified, "exact": z.exact,
+            "method": z.method, "ci95": {k: list(v) for k, v in z.intervals.items()},
+            "samples": z.samples, "seconds": z.seconds,
+            "rule": self.scenario.ratification.describe(),
+        }
+
+    def _repr_html_(self) -> str:
+        z = self.raw
+        return html_table(f"Zone of possible agreement ({z.method}, "
+                          f"{'exact' if z.exact else 'estimated'})", ["packages", "count"],
+                          [["all", z.space], ["admissible", z.admissible],
+                           ["every party accepts", z.accepted], ["ratified", z.ratified]])
+
+
+@dataclass(frozen=True)
+class RobustnessResult:
+    """Monte Carlo acceptance and ratification probabilities, with drivers."""
+
+    scenario: Scenario
+    raw: Robustness
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord robustness --json``)."""
+        return {"scenario": self.scenario.id, **self.raw.to_dict()}
+
+    def _repr_html_(self) -> str:
+        ids = self.scenario.party_ids
+        rows = [[r.plan, *[f"{r.accept_probability[p]:.0%}" for p in ids],
+                 f"{r.ratify_probability:.1%}"] for r in self.raw.plans]
+        return html_table(f"Acceptance over {self.raw.samples} draws (seed {self.raw.seed})",
+                          ["plan", *ids, "P(ratified)"], rows)
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """Point-by-point differences of two drafts and who gained."""
+
+    scenario: Scenario
+    raw: Comparison
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord compare --json``)."""
+        return {"scenario": self.scenario.id, **self.raw.to_dict()}
+
+    def _repr_html_(self) -> str:
+        ids = self.scenario.party_ids
+        rows = [[ch.title, ch.before, ch.after, *[ch.utility_change[p] for p in ids]]
+                for ch in self.raw.changes]
+        return html_table(f"{self.raw.a.plan.name} → {self.raw.b.plan.name}",
+                          ["point", "before", "after", *[f"Δ{p}" for p in ids]], rows)
