@@ -132,3 +132,48 @@ def test_frontier_improve_and_zopa_json(tmp_path: Path) -> None:
     for item in data["improvements"]:
         assert all(g >= -1e-9 for g in item["gains"].values())
     assert run("improve", FIXTURE, "none")[0] == 2
+
+
+def test_lazy_command_table_matches_the_registered_commands() -> None:
+    import typer.main
+
+    from accord.cli import COMMANDS, app
+
+    group = typer.main.get_command(app)
+    names = group.list_commands(None)  # type: ignore[attr-defined, arg-type]
+    assert sorted(names) == sorted(COMMANDS)
+    for name in names:
+        command = group.get_command(None, name)  # type: ignore[attr-defined, arg-type]
+        module, text = COMMANDS[name]
+        assert command.get_short_help_str(limit=300) == text, name
+        source = command.callback.__module__ if command.callback else None
+        if source is not None:
+            assert source == f"accord.cli.{module}", name
+
+
+def test_help_imports_no_command_module() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from accord.cli import cli; "
+            "sys.argv = ['accord', '--help']\n"
+            "try:\n    cli.main(prog_name='accord')\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in sys.modules if m.startswith(('accord.cli.', 'accord.app', "
+            "'accord.solve', 'accord.analysis', 'numpy', 'scipy', 'pydantic'))]\n"
+            "print('LOADED', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "LOADED []" in out, out
+
+
+def test_import_accord_is_light_and_the_api_works() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, accord\n"
+            "print('LOADED', [m for m in sys.modules if m.startswith(('numpy', 'accord.'))])\n"
+            "s = accord.load('harbour-teaching')\n"
+            "print(sorted(accord.solve(s, 'nash').utilities) == sorted(s.party_ids))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "LOADED []" in out and "True" in out, out

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from accord.analysis.ratify import ratified
 from accord.analysis.stats import wilson
@@ -107,6 +106,8 @@ def _slack(margins: NDArray[np.float64], ok: NDArray[np.bool_], scenario: Scenar
 
 def _spearman(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
     """Spearman correlation of each column of ``x`` ``(S, K)`` with ``y`` ``(S,)``."""
+    from scipy.stats import rankdata  # heavy; only robustness needs it
+
     if x.shape[1] == 0 or np.ptp(y) == 0:
         return np.zeros(x.shape[1])
     rx = np.apply_along_axis(rankdata, 0, x)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -28,7 +28,6 @@ from accord.analysis.compare import compare as compare_plans
 from accord.analysis.dominance import Dominance
 from accord.analysis.evaluate import PlanEvaluation, evaluate_all
 from accord.analysis.ratify import ratified
-from accord.analysis.robustness import robustness as run_robustness
 from accord.analysis.tables import Tables, compile_scenario
 from accord.app.catalog import resolve
 from accord.app.results import (
@@ -40,12 +39,13 @@ from accord.app.results import (
     SolveResult,
     ZopaResult,
 )
-from accord.model import EPS, InvalidPlanError, Plan, Scenario
-from accord.solve import concepts
-from accord.solve.errors import NoAgreementError
-from accord.solve.frontier import pareto_frontier
-from accord.solve.improve import post_settlement
-from accord.solve.zopa import zopa as count_zopa
+from accord.model import EPS, InvalidPlanError, NoAgreementError, Plan, Scenario
+
+if TYPE_CHECKING:
+    from accord.solve.concepts import Solution
+
+# The solver (HiGHS) and scipy.stats are imported inside the functions that need them, so a
+# command that only evaluates a small scenario starts fast.
 
 Concept = Literal["nash", "ks", "egalitarian", "welfare"]
 RankBy = Literal["nash", "welfare", "egalitarian"]
@@ -55,12 +55,15 @@ Progress = Callable[[int, int], None]
 
 #: The exact concepts, in the order every front-end lists them.
 CONCEPTS: tuple[Concept, ...] = ("nash", "ks", "egalitarian", "welfare")
-_SOLVERS = {
-    "nash": concepts.nash,
-    "ks": concepts.kalai_smorodinsky,
-    "egalitarian": concepts.egalitarian,
-    "welfare": concepts.welfare,
-}
+_SOLVERS = {"nash": "nash", "ks": "kalai_smorodinsky", "egalitarian": "egalitarian",
+            "welfare": "welfare"}
+
+
+def _concept(concept: str) -> Callable[[Tables], Solution]:
+    from accord.solve import concepts
+
+    solver: Callable[[Tables], Solution] = getattr(concepts, _SOLVERS[concept])
+    return solver
 #: The drafts of the 2025 Ukraine talks, in the order they were tabled. When a scenario
 #: holds at least two of them the comparison chain follows this order.
 KNOWN_CHAIN = ("us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point")
@@ -128,9 +131,11 @@ def _plans(s: Scenario, plan: PlanLike | Sequence[PlanLike] | None) -> list[Plan
 
 def _solver_dominance(s: Scenario, t: Tables, e: PlanEvaluation) -> Dominance:
     """Dominance beyond enumeration: post-settlement MILP, or egalitarian for "no deal"."""
+    from accord.solve.improve import post_settlement
+
     if e.plan.no_deal:
         try:
-            sol = concepts.egalitarian(t)
+            sol = _concept("egalitarian")(t)
         except NoAgreementError:
             return Dominance(False, None, None, "milp: no admissible package reaches every "
                                                 "reservation", 0)
@@ -181,7 +186,7 @@ def solve(scenario: ScenarioLike, concept: Concept = "nash") -> SolveResult:
     if concept not in _SOLVERS:
         raise InvalidPlanError(f"unknown concept {concept!r} (known: {', '.join(CONCEPTS)})")
     s = load(scenario)
-    return SolveResult(s, _SOLVERS[concept](tables(s)))
+    return SolveResult(s, _concept(concept)(tables(s)))
 
 
 def solve_all(scenario: ScenarioLike, which: Sequence[Concept] | None = None
@@ -199,6 +204,8 @@ def frontier(scenario: ScenarioLike, parties: Sequence[str] | None = None, *,
     ε-constraint method, and for more parties a set of exact frontier points from weighted
     sums (``max_points`` of them; the result says it is not proven complete).
     """
+    from accord.solve.frontier import pareto_frontier
+
     s = load(scenario)
     t = tables(s)
     if parties:
@@ -217,6 +224,8 @@ def improve(scenario: ScenarioLike, plan: PlanLike, *, rank_by: RankBy = "nash",
     The improvements are ranked by ``rank_by`` of the gains over the plan; the first, with
     ``rank_by="nash"``, is the Nash package with the plan as the disagreement point.
     """
+    from accord.solve.improve import post_settlement
+
     s = load(scenario)
     p = _plan(s, plan)
     if p.no_deal:
@@ -228,6 +237,8 @@ def improve(scenario: ScenarioLike, plan: PlanLike, *, rank_by: RankBy = "nash",
 
 def zopa(scenario: ScenarioLike, *, samples: int = 200_000, seed: int = 2025) -> ZopaResult:
     """How many packages every party accepts and how many pass the ratification rule."""
+    from accord.solve.zopa import zopa as count_zopa
+
     s = load(scenario)
 
     def rule(accept: np.ndarray) -> np.ndarray:
@@ -241,6 +252,8 @@ def robustness(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | Non
                samples: int = 5000, seed: int = 2025, progress: Progress | None = None
                ) -> RobustnessResult:
     """Monte Carlo over the uncertain numbers: P(accept) per party, P(ratified) per plan."""
+    from accord.analysis.robustness import robustness as run_robustness
+
     s = load(scenario)
     plans = _plans(s, plan)
     return RobustnessResult(s, run_robustness(s, plans, np.random.default_rng(seed), samples,

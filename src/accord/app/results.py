@@ -12,16 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.analysis.compare import Comparison
 from accord.analysis.evaluate import PlanEvaluation
 from accord.analysis.robustness import Driver, Robustness
 from accord.model import Scenario
-from accord.solve.concepts import Solution
-from accord.solve.frontier import Frontier
-from accord.solve.improve import Improvements
-from accord.solve.zopa import Zopa
+
+if TYPE_CHECKING:  # the solver (HiGHS) loads only when a question needs it
+    from accord.solve.concepts import Solution
+    from accord.solve.frontier import Frontier
+    from accord.solve.improve import Improvements
+    from accord.solve.zopa import Zopa
 
 __all__ = [
     "Comparison",
@@ -33,7 +35,6 @@ __all__ = [
     "PlanEvaluation",
     "Robustness",
     "RobustnessResult",
-    "Solution",
     "SolveResult",
     "ZopaResult",
 ]
