@@ -16,17 +16,17 @@ same scenario compile it once.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from accord.analysis.compare import compare as compare_plans
 from accord.analysis.dominance import Dominance
-from accord.analysis.evaluate import PlanEvaluation, evaluate_all
+from accord.analysis.evaluate import PlanEvaluation, evaluate_all, evaluate_plan
 from accord.analysis.ratify import ratified
 from accord.analysis.tables import Tables, compile_scenario
 from accord.app.catalog import resolve
@@ -73,11 +73,13 @@ __all__ = [
     "KNOWN_CHAIN",
     "chain",
     "compare",
+    "divide",
     "draft_chain",
     "evaluate",
     "frontier",
     "improve",
     "load",
+    "ratifies",
     "reservations",
     "robustness",
     "solve",
@@ -112,6 +114,13 @@ def reservations(scenario: ScenarioLike) -> dict[str, float]:
     """Each party's reservation utility (the "no deal" point), normalised like utilities."""
     s = load(scenario)
     return dict(zip(s.party_ids, map(float, tables(s).reservation[0]), strict=True))
+
+
+def ratifies(scenario: ScenarioLike, accept: Mapping[str, bool]) -> bool:
+    """Whether these acceptances (party -> yes/no; missing: no) pass the scenario's rule."""
+    s = load(scenario)
+    row = np.array([[bool(accept.get(p, False)) for p in s.party_ids]], dtype=bool)
+    return bool(ratified(row, s.ratification, s.party_ids)[0])
 
 
 def _plan(s: Scenario, plan: PlanLike) -> Plan:
@@ -153,19 +162,24 @@ def _solver_dominance(s: Scenario, t: Tables, e: PlanEvaluation) -> Dominance:
                      tuple(float(g) for g in best.gains), method, 0)
 
 
-def evaluate(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | None = None
-             ) -> Evaluation:
+def evaluate(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | None = None, *,
+             dominance: bool = True) -> Evaluation:
     """Evaluate plans (default: every named plan) with Pareto dominance always decided.
 
     Utilities, margins over reservation, red lines, acceptance, ratification and who
     blocks, the concessions ledger; dominance by enumeration where the space allows, else
     exactly by the solver (Raiffa's post-settlement MILP; for "no deal", whether any
-    admissible package is better for someone and worse for nobody).
+    admissible package is better for someone and worse for nobody). With
+    ``dominance=False`` dominance is not asked (``pareto_dominated`` is ``None``): for
+    callers that evaluate many packages and show no dominance (the service's proposals).
     """
     s = load(scenario)
     t = tables(s)
     out = []
-    for e in evaluate_all(s, _plans(s, plan), t):
+    plans = _plans(s, plan)
+    if not dominance:
+        return Evaluation(s, tuple(evaluate_plan(s, p, t, dominance_limit=0) for p in plans))
+    for e in evaluate_all(s, plans, t):
         if e.dominance.dominated is None:
             e = replace(e, dominance=_solver_dominance(s, t, e))
         out.append(e)
@@ -264,6 +278,15 @@ def compare(scenario: ScenarioLike, a: PlanLike, b: PlanLike) -> ComparisonResul
     """Point-by-point differences of draft ``a`` and its revision ``b``, and who gained."""
     s = load(scenario)
     return ComparisonResult(s, compare_plans(s, _plan(s, a), _plan(s, b), tables(s)))
+
+
+def divide(path: str | Path) -> dict[str, Any]:
+    """Brams & Taylor's Adjusted Winner on a division file, in exact arithmetic (JSON form)."""
+    from accord.analysis.fairdivision import adjusted_winner
+    from accord.formats.division_file import load_division, to_json
+
+    parties, items = load_division(str(path))
+    return to_json(adjusted_winner(parties, items))
 
 
 def draft_chain(scenario: Scenario) -> list[Plan]:

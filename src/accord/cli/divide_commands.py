@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.analysis.fairdivision import adjusted_winner
 from accord.cli.common import console, emit_json, guarded
-from accord.formats.division_file import load_division, to_json
 
 divide = typer.Typer(help="Fair division of divisible points between two parties.",
                      no_args_is_help=True)
@@ -28,9 +26,9 @@ def adjusted_winner_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Brams & Taylor's Adjusted Winner, in exact rational arithmetic."""
-    parties, items = load_division(file)
-    result = adjusted_winner(parties, items)
-    data = to_json(result)
+    from accord.app import api
+
+    data = api.divide(file)
     if as_json:
         emit_json(data)
         return

@@ -19,7 +19,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.analysis.tables import Tables, compile_scenario
 from accord.app.catalog import bundled_names, bundled_text
 from accord.formats import file_model as fm
 from accord.formats.scenario_file import loads_scenario, scenario_to_dict, to_scenario
@@ -31,10 +30,9 @@ from accord.store.tables import Room
 
 @dataclass(frozen=True)
 class Compiled:
-    """An effective scenario and its utility tables."""
+    """An effective scenario (its tables are compiled once, by :mod:`accord.app.api`)."""
 
     scenario: Scenario
-    tables: Tables
 
 
 def load_source(bundled: str | None, text: str | None, fmt: str) -> Scenario:
@@ -162,7 +160,7 @@ class ScenarioCache:
         read_versions, read_blocks = blocks()
         key = (room_id, tuple(read_versions))
         scenario = build(with_preferences(doc, read_blocks))
-        compiled = Compiled(scenario, compile_scenario(scenario))
+        compiled = Compiled(scenario)
         with self._lock:
             self._items[key] = compiled
             while len(self._items) > self._size:

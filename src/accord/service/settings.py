@@ -29,8 +29,6 @@ class Settings:
         migrate: run ``alembic upgrade head`` when the application is created.
         token_days: lifetime of newly issued member tokens in days (``None``: no expiry).
         invitation_days: lifetime of invitations in days.
-        enumeration_limit: largest package space that suggestions solve by enumeration
-            (larger ones by MILP; both exact).
         pool_size: database connection pool size.
         threads: worker threads serving requests (each may hold two connections).
     """
@@ -42,7 +40,6 @@ class Settings:
     migrate: bool = True
     token_days: int | None = None
     invitation_days: int = 7
-    enumeration_limit: int = 1_000_000
     pool_size: int = 20
     threads: int = 40
 

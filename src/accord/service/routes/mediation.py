@@ -11,12 +11,10 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Response, status
 from sqlalchemy.orm import Session
 
-from accord.analysis.evaluate import evaluate_packages
-from accord.analysis.ratify import ratified
+from accord.app import api
 from accord.model import Scenario
 from accord.service import suggest, views
 from accord.service.access import room_view
@@ -42,7 +40,7 @@ from accord.service.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from accord.service.scenarios import Compiled, compiled_for, completed, make_plan
+from accord.service.scenarios import compiled_for, completed, make_plan
 from accord.service.schemas import (
     BlindMarks,
     BlindMarksPublic,
@@ -88,23 +86,15 @@ def _sees_all(caller: Principal, room: Room) -> bool:
 
 
 # -------------------------------------------------------------------------- evaluation
-def _outcomes(scenario: Scenario, compiled: Compiled,
-              choices: Mapping[str, str]) -> tuple[dict[str, OwnOutcome], list[str], bool]:
+def _outcomes(scenario: Scenario, choices: Mapping[str, str]
+              ) -> tuple[dict[str, OwnOutcome], list[str], bool]:
     plan = make_plan(scenario, choices, complete=True)
-    full = scenario.complete(plan)
-    package = np.array([scenario.indices(plan)], dtype=np.int64)
-    batch = evaluate_packages(scenario, compiled.tables, package)
-    res = compiled.tables.reservation[0]
-    out = {}
-    for k, pid in enumerate(scenario.party_ids):
-        reds = sorted(f"{i}.{o}" for i, o in scenario.preferences[pid].red_lines
-                      if full.get(i) == o)
-        out[pid] = OwnOutcome(party_id=pid, utility=float(batch.utilities[0, k]),
-                              reservation=float(res[k]), margin=float(batch.margins[0, k]),
-                              acceptable=bool(batch.acceptable[0, k]), red_lines_hit=reds)
-    violations = [c.id for c, v in zip(scenario.constraints, batch.violations[0], strict=True)
-                  if v]
-    return out, violations, bool(batch.ratified[0])
+    e = api.evaluate(scenario, plan, dominance=False).plans[0]
+    out = {o.party: OwnOutcome(party_id=o.party, utility=o.utility, reservation=o.reservation,
+                               margin=o.margin, acceptable=o.acceptable,
+                               red_lines_hit=sorted(o.red_lines_hit))
+           for o in e.parties}
+    return out, list(e.violations), e.ratified
 
 
 @router.post("/rooms/{room_id}/evaluate")
@@ -114,7 +104,7 @@ def evaluate(room_id: RoomId, body: EvaluateRequest, state: State, session: Read
     room = _room(session, room_id)
     compiled = compiled_for(state.scenarios, session, room)
     s = compiled.scenario
-    outcomes, violations, passes = _outcomes(s, compiled, body.choices)
+    outcomes, violations, passes = _outcomes(s, body.choices)
     choices = completed(s, body.choices)
     result = EvaluationPublic(choices=choices, violations=violations)
     if caller.is_party and caller.party_id in outcomes:
@@ -128,12 +118,9 @@ def evaluate(room_id: RoomId, body: EvaluateRequest, state: State, session: Read
 # --------------------------------------------------------------------------- proposals
 def _decide(scenario: Scenario, votes: Mapping[str, str]) -> str:
     ids = scenario.party_ids
-    accept = np.array([votes.get(p) == "accept" for p in ids], dtype=bool)
-    undecided = np.array([p not in votes for p in ids], dtype=bool)
-    rule = scenario.ratification
-    if bool(ratified(accept[None, :], rule, ids)[0]):
+    if api.ratifies(scenario, {p: votes.get(p) == "accept" for p in ids}):
         return "ratified"
-    if not bool(ratified((accept | undecided)[None, :], rule, ids)[0]):
+    if not api.ratifies(scenario, {p: votes.get(p, "accept") == "accept" for p in ids}):
         return "rejected"
     return "open"
 
@@ -184,7 +171,7 @@ def create_proposal(room_id: RoomId, body: ProposalCreate, state: State,
         else:
             choices = dict(body.choices or {})
         full = completed(s, choices)
-        _, violations, _ = _outcomes(s, compiled, full)
+        _, violations, _ = _outcomes(s, full)
         if violations:
             raise InvalidInputError(f"the package breaks linkages: {', '.join(violations)}")
         p = Proposal(id=new_id("pr"), room_id=room.id, title=body.title,
@@ -347,17 +334,16 @@ def create_suggestion(room_id: RoomId, body: SuggestionRequest, state: State, se
         base_choices = canon.loads(p.choices_json)
     elif body.baseline is not None:
         base_choices = dict(body.baseline)
-    s, tables = compiled.scenario, compiled.tables
-    limit = state.settings.enumeration_limit
+    s = compiled.scenario
     base_util: dict[str, float] | None = None
     if base_choices is not None:
         base_choices = completed(s, base_choices)
-        base_pkg = np.array(s.indices(make_plan(s, base_choices, complete=True)), np.int64)
-        outcome = suggest.improve(tables, base_pkg, limit=limit)
-        u0 = tables.utilities(base_pkg[None, :])[0]
-        base_util = {p: float(u0[k]) for k, p in enumerate(s.party_ids)}
+        outcome = suggest.improve(s, base_choices)
+        base_eval = api.evaluate(s, make_plan(s, base_choices, complete=True),
+                                 dominance=False).plans[0]
+        base_util = {o.party: o.utility for o in base_eval.parties}
     else:
-        outcome = suggest.nash(tables, limit=limit)
+        outcome = suggest.nash(s)
     choices = None
     package_util: dict[str, float] = {}
     if outcome.package is not None and outcome.utilities is not None:
