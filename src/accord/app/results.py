@@ -171,6 +171,11 @@ class FrontierResult:
         """Whether the frontier is complete."""
         return self.raw.exact
 
+    @property
+    def method(self) -> str:
+        """How it was computed (enumeration, epsilon-constraint, weighted sums)."""
+        return self.raw.method
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form (``accord frontier --json``)."""
         f, ids = self.raw, list(self.parties)

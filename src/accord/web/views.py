@@ -247,6 +247,18 @@ class Improvement:
     source: str
     gains: dict[str, float]
     changes: list[tuple[str, str, str]]
+    choices: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConceptRow:
+    """An exact solution concept as the analysis page lists it."""
+
+    concept: str
+    label: str
+    utilities: dict[str, float]
+    choices: dict[str, str]
+    proof: str
 
 
 @dataclass(frozen=True)
@@ -263,26 +275,33 @@ class AnalysisView:
     improvements_note: str
     charts: dict[str, Chart] = field(default_factory=dict)
     robustness: Any = None
+    concepts: list[ConceptRow] = field(default_factory=list)
 
 
-def _nash_ks(ws: Workspace, name: str) -> tuple[list[wc.Marked], str]:
-    """The exact Nash and Kalai–Smorodinsky packages (the answers of ``accord solve``)."""
-    s = ws.get(name).scenario
-    marks = []
-    pairs: tuple[tuple[api.Concept, str], ...] = (("nash", "Nash"),
-                                                  ("ks", "Kalai–Smorodinsky"))
-    for concept, label in pairs:
+#: The exact concepts the analysis page lists, with their labels.
+CONCEPT_LABELS: tuple[tuple[api.Concept, str], ...] = (
+    ("nash", "Nash"), ("ks", "Kalai–Smorodinsky"), ("egalitarian", "Egalitarian"),
+    ("welfare", "Maximum welfare"))
+#: The concepts also drawn on the frontier chart.
+CHARTED = ("nash", "ks")
+
+
+def _concepts(ws: Workspace, name: str) -> tuple[list[ConceptRow], str]:
+    """The exact solution concepts (the answers of ``accord solve``)."""
+    rows = []
+    for concept, label in CONCEPT_LABELS:
         try:
             result = ws.solution(name, concept)
         except NoAgreementError:
             return [], ("No admissible package gives every party its reservation: there is "
-                        "no zone of agreement, so no Nash or Kalai–Smorodinsky package.")
-        marks.append(wc.Marked(label, label, result.utilities))
-    proven = all(ws.solution(name, c).raw.proven for c in ("nash", "ks"))
-    note = ("Nash and Kalai–Smorodinsky packages solved exactly over every admissible "
-            f"package, with the reservations as the disagreement point ({s.title}); "
-            + ("proven optimal." if proven else "NOT proven optimal (solver limit)."))
-    return marks, note
+                        "no zone of agreement, so no Nash, Kalai–Smorodinsky, egalitarian "
+                        "or welfare package.")
+        proof = (f"proven optimal ({result.raw.method})" if result.raw.proven
+                 else f"NOT proven ({result.raw.status}, gap {result.raw.gap:.1e})")
+        rows.append(ConceptRow(concept, label, result.utilities, result.choices, proof))
+    note = ("The solution concepts are solved exactly over every admissible package, with "
+            "the reservations as the disagreement point (the answers of `accord solve`).")
+    return rows, note
 
 
 def _improvements(loaded: Loaded, plan: Plan, top: int = 3) -> tuple[list[Improvement], str]:
@@ -294,7 +313,7 @@ def _improvements(loaded: Loaded, plan: Plan, top: int = 3) -> tuple[list[Improv
         changes = [(point_label(s.issue(i)), option_label(s, i, c["from"]),
                     option_label(s, i, c["to"])) for i, c in item["changes"].items()]
         out.append(Improvement("post-settlement (Nash product of the gains)", item["gains"],
-                               changes))
+                               changes, item["choices"]))
     proof = result.raw.proof
     if out:
         note = (f"{len(out)} package(s) that leave no party worse off than {plan.name} and "
@@ -323,8 +342,9 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     if not any(e.plan.no_deal for e in evals):
         marked.append(wc.Marked("no deal", "no deal",
                                 api.reservations(s)))
-    concepts, concepts_note = _nash_ks(ws, name)
-    marked += concepts
+    concepts, concepts_note = _concepts(ws, name)
+    marked += [wc.Marked(c.label, c.label, c.utilities) for c in concepts
+               if c.concept in CHARTED]
     draft = s.plan(draft_id) if draft_id else (drafts(s)[0] if drafts(s) else None)
     if draft is not None and draft.no_deal:
         raise InvalidPlanError("'no deal' is not a draft; pick a draft to improve")
@@ -338,4 +358,4 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     if rob.plans:
         charts["acceptance"] = rc.acceptance_chart(s, rob)
     return AnalysisView(x, y, frontier, marked, concepts_note, draft, improvements, note,
-                        charts, rob)
+                        charts, rob, concepts)
