@@ -158,7 +158,8 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
     """Evaluate the editor's plan, with its changes from the draft it started from."""
     s = loaded.scenario
     e = api.evaluate(s, plan).plans[0]
-    eb = api.evaluate(s, base).plans[0] if base is not None else None
+    # the base is shown for its utilities only: its dominance is not asked
+    eb = api.evaluate(s, base, dominance=False).plans[0] if base is not None else None
     changed = []
     if eb is not None:
         for issue in s.issues:
@@ -222,7 +223,7 @@ def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
     plans = [p for p in plans if not p.no_deal]
     if len(plans) < 2:
         raise InvalidPlanError("pick at least two drafts to compare")
-    evals = list(api.evaluate(s, plans))
+    evals = list(api.evaluate(s, plans, dominance=False))  # the page shows no dominance
     rows = []
     for issue in s.issues:
         cells = []

@@ -92,9 +92,10 @@ class Workspace:
             loaded.scenario, time_limit=FRONTIER_TIME_LIMIT))
 
     def evaluation(self, name: str) -> Evaluation:
-        """Every named plan evaluated, dominance decided (cached)."""
+        """Every named plan evaluated, for the charts: dominance not asked (cached)."""
         loaded = self.get(name)
-        return self._cached(loaded, "evaluation", lambda: api.evaluate(loaded.scenario))
+        return self._cached(loaded, "evaluation", lambda: api.evaluate(loaded.scenario,
+                                                                       dominance=False))
 
     def solution(self, name: str, concept: api.Concept) -> SolveResult:
         """An exact solution concept (cached; the answer of ``accord solve``)."""
