@@ -37,6 +37,7 @@ __all__ = [
     "RobustnessResult",
     "SolveResult",
     "ZopaResult",
+    "package_differences",
 ]
 
 
@@ -119,6 +120,23 @@ class SolveResult:
                              [[s.issue(i).title, s.issue(i).option(o).title]
                               for i, o in self.choices.items()])
         return head + choices
+
+
+def package_differences(scenario: Scenario, results: Sequence[SolveResult]
+                        ) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """Where solution packages differ: ``(point title, option title per result)`` rows, and
+    ``"point: option"`` for the points on which they all agree.
+    """
+    plans = [scenario.plan_from_indices(r.package) for r in results]
+    differ: list[tuple[str, list[str]]] = []
+    same: list[str] = []
+    for issue in scenario.issues:
+        picks = [issue.option(p.choices[issue.id]).title for p in plans]
+        if len(set(picks)) == 1:
+            same.append(f"{issue.title}: {picks[0]}")
+        else:
+            differ.append((issue.title, picks))
+    return differ, same
 
 
 @dataclass(frozen=True)

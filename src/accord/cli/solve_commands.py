@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from accord.app import api
-from accord.app.results import FrontierResult, SolveResult
+from accord.app.results import FrontierResult, SolveResult, package_differences
 from accord.cli.common import console, emit_json, guarded, load
 from accord.model import Scenario
 
@@ -69,15 +69,10 @@ def solve(
 
 def table_of_packages(s: Scenario, sols: list[SolveResult]) -> Table | None:
     """The points on which the solutions differ, option by option."""
-    plans = [s.plan_from_indices(sol.package) for sol in sols]
     table = Table("point", *[sol.concept for sol in sols], title="The packages")
-    same = []
-    for issue in s.issues:
-        picks = [issue.option(p.choices[issue.id]).title for p in plans]
-        if len(set(picks)) == 1:
-            same.append(f"{issue.title}: {picks[0]}")
-        else:
-            table.add_row(issue.title, *picks)
+    differ, same = package_differences(s, sols)
+    for title, picks in differ:
+        table.add_row(title, *picks)
     if same:
         table.caption = "Same in every package: " + "; ".join(same)
     return table

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from accord.app.results import ImprovementResult, SolveResult
+from accord.app.results import ImprovementResult, SolveResult, package_differences
 from accord.model import Scenario
 from accord.report.charts import Chart
 from accord.report.sections import chart_figure, esc, f3, table
@@ -36,15 +36,8 @@ def deal_section(scenario: Scenario, solutions: Sequence[SolveResult],
         "the utility and, in brackets, the margin over the reservation.</p>",
         table(head, rows, caption="Efficient, fair packages"),
     ]
-    plans = [scenario.plan_from_indices(s.package) for s in solutions]
-    diff_rows = []
-    same = []
-    for issue in scenario.issues:
-        picks = [issue.option(p.choices[issue.id]).title for p in plans]
-        if len(set(picks)) == 1:
-            same.append(f"{issue.title}: {picks[0]}")
-        else:
-            diff_rows.append([esc(issue.title), *[esc(x) for x in picks]])
+    differ, same = package_differences(scenario, solutions)
+    diff_rows = [[esc(title), *[esc(x) for x in picks]] for title, picks in differ]
     parts.append(table(["point", *[s.concept for s in solutions]], diff_rows,
                        caption="Where the packages differ"))
     if same:
