@@ -124,8 +124,10 @@ class SolveResult:
 
 def package_differences(scenario: Scenario, results: Sequence[SolveResult]
                         ) -> tuple[list[tuple[str, list[str]]], list[str]]:
-    """Where solution packages differ: ``(point title, option title per result)`` rows, and
-    ``"point: option"`` for the points on which they all agree.
+    """Where solution packages differ, and what they share.
+
+    Returns ``(point title, option title per result)`` rows for the points where they
+    differ, and ``"point: option"`` for the points on which they all agree.
     """
     plans = [scenario.plan_from_indices(r.package) for r in results]
     differ: list[tuple[str, list[str]]] = []
