@@ -305,10 +305,12 @@ def _concepts(ws: Workspace, name: str) -> tuple[list[ConceptRow], str]:
     return rows, note
 
 
-def _improvements(loaded: Loaded, plan: Plan, top: int = 3) -> tuple[list[Improvement], str]:
+def _improvements(ws: Workspace, loaded: Loaded, plan: Plan, top: int = 3
+                  ) -> tuple[list[Improvement], str]:
     """Post-settlement improvements of ``plan`` (the answer of ``accord improve``)."""
     s = loaded.scenario
-    result = api.improve(s, plan, limit=top)
+    result = ws.cached(loaded.name, f"improve:{plan.id}:{top}",
+                       lambda: api.improve(s, plan, limit=top))
     out = []
     for item in result.items():
         changes = [(point_label(s.issue(i)), option_label(s, i, c["from"]),
@@ -349,7 +351,7 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     draft = s.plan(draft_id) if draft_id else (drafts(s)[0] if drafts(s) else None)
     if draft is not None and draft.no_deal:
         raise InvalidPlanError("'no deal' is not a draft; pick a draft to improve")
-    improvements, note = (_improvements(loaded, draft) if draft is not None
+    improvements, note = (_improvements(ws, loaded, draft) if draft is not None
                           else ([], "The scenario has no drafts."))
     rob = ws.robustness(name)
     charts = {
