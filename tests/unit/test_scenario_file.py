@@ -106,3 +106,18 @@ def test_json_files_report_lines(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError) as info:
         load_scenario(path)
     assert info.value.line == line_of(path.read_text(), '"bad id!"')
+
+
+def test_plan_equality_covers_every_field() -> None:
+    from accord.model import Plan
+
+    base = Plan("p", {"a": "x"}, "Title", "About", "2025-11-20", ("S1",))
+    assert base == Plan("p", {"a": "x"}, "Title", "About", "2025-11-20", ("S1",))
+    assert hash(base) == hash(Plan("p", {"a": "x"}, "Title", "About", "2025-11-20", ("S1",)))
+    for other in (Plan("p", {"a": "y"}, "Title", "About", "2025-11-20", ("S1",)),
+                  Plan("p", {"a": "x"}, "Other", "About", "2025-11-20", ("S1",)),
+                  Plan("p", {"a": "x"}, "Title", "Else", "2025-11-20", ("S1",)),
+                  Plan("p", {"a": "x"}, "Title", "About", "2025-11-21", ("S1",)),
+                  Plan("p", {"a": "x"}, "Title", "About", "2025-11-20", ("S2",))):
+        assert base != other
+    assert Plan("n", {}, no_deal=True) != Plan("n", {})
