@@ -87,3 +87,21 @@ def test_not_dominated_means_no_admissible_package_dominates(s: Scenario) -> Non
     assert ev.pareto_dominated == bool(dominating.any())
     if ev.dominance.by is not None:
         assert dominating[np.flatnonzero((pk == np.array(ev.dominance.by)).all(axis=1))[0]]
+
+
+@SETTINGS
+@given(scenarios())
+def test_scalar_forms_equal_the_batch_forms_exactly(s: Scenario) -> None:
+    """The one-package paths of the numeric core (negotiation's hot path) are bit-identical."""
+    tables = compile_scenario(s)
+    problem = tables.problem(0)
+    pk = all_packages(s)
+    u = problem.evaluate(pk)
+    ok = problem.allowed[problem.layout.flat(pk)].all(axis=1)
+    for k, row in enumerate(pk):
+        package = tuple(int(x) for x in row)
+        for p in range(problem.n_parties):
+            assert problem.utility_of(package, p) == u[k, p]
+        assert problem.crosses_red_line(package) == (not ok[k])
+        for link in tables.links:
+            assert link.violated_by(package) == bool(link.violated(row[None, :])[0])

@@ -41,6 +41,12 @@ class LinkArrays:
     issue_b: int
     mask_b: BoolArray
 
+    def violated_by(self, package: tuple[int, ...]) -> bool:
+        """Whether one package breaks the linkage (the scalar form of :meth:`violated`)."""
+        a = bool(self.mask_a[package[self.issue_a]])
+        b = bool(self.mask_b[package[self.issue_b]])
+        return (a and b) if self.excludes else (a and not b)
+
     def violated(self, packages: IntArray) -> BoolArray:
         """Whether each package of a batch breaks the linkage."""
         a = self.mask_a[packages[:, self.issue_a]]

@@ -14,7 +14,7 @@ terms that can never pay (or pay nothing) are dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -75,6 +75,8 @@ class Problem:
     clip: BoolArray
     reservation: FloatArray
     allowed: BoolArray
+    _scalar: dict[int, _Scalar] = field(init=False, repr=False, compare=False,
+                                        default_factory=dict)
 
     @property
     def sizes(self) -> IntArray:
@@ -146,6 +148,34 @@ class Problem:
             raw[:, self.clip] = np.clip(raw[:, self.clip], 0.0, 1.0)
         return raw
 
+    def utility_of(self, package: tuple[int, ...], party: int = 0) -> float:
+        """One party's utility of one package: :meth:`evaluate` for a single package.
+
+        The same additions in the same order as :meth:`evaluate` (base, then each issue's
+        option, then each term), in plain floats: bit-identical, and fast for the
+        negotiation hot path, which scores one package at a time.
+        """
+        sc = self._scalar.get(party)
+        if sc is None:
+            sc = self._scalar[party] = _Scalar.of(self, party)
+        flat, offsets = sc.values, sc.offsets
+        u = sc.base
+        for i, x in enumerate(package):
+            u += flat[offsets[i] + x]
+        for issues, allowed, value in sc.terms:
+            if all(package[i] in a for i, a in zip(issues, allowed, strict=True)):
+                u += value
+        if sc.clip:
+            u = min(1.0, max(0.0, u))
+        return u
+
+    def crosses_red_line(self, package: tuple[int, ...]) -> bool:
+        """Whether one package uses a red-line option (the scalar form of ``allowed``)."""
+        sc = self._scalar.get(0)
+        if sc is None:
+            sc = self._scalar[0] = _Scalar.of(self, 0)
+        return any(not sc.allowed[o + x] for o, x in zip(sc.offsets, package, strict=True))
+
     def admissible(self, packages: IntArray) -> BoolArray:
         """``(m,)``: crosses no red line and breaks no linkage."""
         packages = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
@@ -201,6 +231,28 @@ class Problem:
                               own(self.interactions[k].values)) for k in keep),
             self.links, self.clip[party:party + 1].copy(), own(self.reservation), allowed,
         )
+
+
+@dataclass(frozen=True)
+class _Scalar:
+    """One party's numbers as plain Python values, for :meth:`Problem.utility_of`."""
+
+    values: tuple[float, ...]
+    offsets: tuple[int, ...]
+    base: float
+    terms: tuple[tuple[tuple[int, ...], tuple[frozenset[int], ...], float], ...]
+    clip: bool
+    allowed: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, problem: Problem, party: int) -> _Scalar:
+        terms = tuple(
+            (t.issues, tuple(frozenset(np.flatnonzero(m).tolist()) for m in t.masks),
+             float(t.values[party]))
+            for t in problem.interactions if t.values[party] != 0.0)
+        return cls(tuple(problem.util[:, party].tolist()), tuple(problem.offsets.tolist()),
+                   float(problem.base[party]), terms, bool(problem.clip[party]),
+                   tuple(problem.allowed.tolist()))
 
 
 def _interactions(tables: Tables, draw: int, util: FloatArray,

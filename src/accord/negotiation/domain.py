@@ -87,8 +87,8 @@ class Domain:
         """Every party's utility of ``package`` (memoised)."""
         u = self._cache.get(package)
         if u is None:
-            row = self.tables.problem(0).evaluate(np.asarray(package, dtype=np.int64))[0]
-            u = tuple(float(x) for x in row)
+            problem = self.tables.problem(0)
+            u = tuple(problem.utility_of(package, p) for p in range(self.n_parties))
             self._cache[package] = u
         return u
 

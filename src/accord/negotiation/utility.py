@@ -85,7 +85,7 @@ class OwnUtility:
         """The utility of one package (memoised)."""
         u = self._cache.get(package)
         if u is None:
-            u = float(self.problem.evaluate(np.asarray(package, dtype=np.int64))[0, 0])
+            u = self.problem.utility_of(package)
             self._cache[package] = u
         return u
 
@@ -100,7 +100,7 @@ class OwnUtility:
 
     def crosses_red_line(self, package: Package) -> bool:
         """Whether the package uses an option the party never accepts."""
-        return bool(self.red_mask(np.asarray([package], dtype=np.int64))[0])
+        return self.problem.crosses_red_line(package)
 
     def acceptable(self, package: Package) -> bool:
         """At least the reservation (within ``EPS``) and no red line crossed."""
@@ -136,7 +136,7 @@ class PublicInfo:
         for x, size in zip(package, self.sizes, strict=True):
             if not isinstance(x, int | np.integer) or not 0 <= x < size:
                 return False
-        return bool(self.valid_mask(np.asarray([package], dtype=np.int64))[0])
+        return not any(link.violated_by(package) for link in self.links)
 
     def valid_mask(self, packages: IntArray) -> BoolArray:
         """``(m,)`` whether each package of a batch breaks no linkage."""
