@@ -60,8 +60,11 @@ def web_router(settings: object | None = None, *,
             (bundled scenario names to serve, default all).
         workspace: the loaded scenarios (default: built from ``settings``); tests pass one.
     """
-    ws = workspace or Workspace(
-        _setting(settings, "web_scenarios", None), samples=_setting(settings, "web_samples", 300))
+    if workspace is None:
+        workspace = Workspace(_setting(settings, "web_scenarios", None),
+                              samples=_setting(settings, "web_samples", 300))
+        workspace.warm()
+    ws = workspace
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
     @router.get("/", name="web-index")

@@ -15,7 +15,7 @@ from typing import TypeVar
 from accord.app import api
 from accord.app.catalog import bundled_names, resolve
 from accord.app.results import Evaluation, FrontierResult, Robustness, SolveResult
-from accord.model import Scenario, UnknownIdError
+from accord.model import AccordError, Scenario, UnknownIdError
 
 T = TypeVar("T")
 
@@ -102,6 +102,27 @@ class Workspace:
         loaded = self.get(name)
         return self._cached(loaded, f"solve:{concept}", lambda: api.solve(loaded.scenario,
                                                                           concept))
+
+    def warm(self) -> threading.Thread:
+        """Compute every scenario's analysis results in a background thread.
+
+        The analysis page of a large scenario needs a frontier, four exact concepts and a
+        Monte Carlo run; started when the server starts, they are ready (or under way,
+        behind the same lock) by the time someone opens the page.
+        """
+        def run() -> None:
+            concepts: tuple[api.Concept, ...] = api.CONCEPTS
+            for name in self.names:
+                self.frontier(name)
+                self.robustness(name)
+                for concept in concepts:
+                    try:
+                        self.solution(name, concept)
+                    except AccordError:
+                        break  # no agreement: the page says so
+        thread = threading.Thread(target=run, name="accord-web-warm", daemon=True)
+        thread.start()
+        return thread
 
     def robustness(self, name: str) -> Robustness:
         """Acceptance probabilities of every named draft (cached, seeded)."""
