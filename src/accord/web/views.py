@@ -301,7 +301,7 @@ def _concepts(ws: Workspace, name: str) -> tuple[list[ConceptRow], str]:
                  else f"NOT proven ({result.raw.status}, gap {result.raw.gap:.1e})")
         rows.append(ConceptRow(concept, label, result.utilities, result.choices, proof))
     note = ("The solution concepts are solved exactly over every admissible package, with "
-            "the reservations as the disagreement point (the answers of `accord solve`).")
+            "the reservations as the disagreement point (the same answers as accord solve).")
     return rows, note
 
 
@@ -315,7 +315,7 @@ def _improvements(ws: Workspace, loaded: Loaded, plan: Plan, top: int = 3
     for item in result.items():
         changes = [(point_label(s.issue(i)), option_label(s, i, c["from"]),
                     option_label(s, i, c["to"])) for i, c in item["changes"].items()]
-        out.append(Improvement("post-settlement (Nash product of the gains)", item["gains"],
+        out.append(Improvement("post-settlement search, ranked by the Nash product of the gains", item["gains"],
                                changes, item["choices"]))
     proof = result.raw.proof
     if out:
