@@ -305,6 +305,10 @@ def _concepts(ws: Workspace, name: str) -> tuple[list[ConceptRow], str]:
     return rows, note
 
 
+#: Where the analysis page's improvements come from, in words.
+RANKED = "post-settlement search, ranked by the Nash product of the gains"
+
+
 def _improvements(ws: Workspace, loaded: Loaded, plan: Plan, top: int = 3
                   ) -> tuple[list[Improvement], str]:
     """Post-settlement improvements of ``plan`` (the answer of ``accord improve``)."""
@@ -315,7 +319,7 @@ def _improvements(ws: Workspace, loaded: Loaded, plan: Plan, top: int = 3
     for item in result.items():
         changes = [(point_label(s.issue(i)), option_label(s, i, c["from"]),
                     option_label(s, i, c["to"])) for i, c in item["changes"].items()]
-        out.append(Improvement("post-settlement search, ranked by the Nash product of the gains", item["gains"],
+        out.append(Improvement(RANKED, item["gains"],
                                changes, item["choices"]))
     proof = result.raw.proof
     if out:
