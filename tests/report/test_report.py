@@ -260,3 +260,11 @@ def test_cli_demo(tmp_path: Path) -> None:
     a = audit(html)
     assert a.errors == [] and len(a.ids) == len(set(a.ids))
     assert all(tag == "a" and attr == "href" for tag, attr, _ in a.outside)
+
+
+def test_acceptance_summary_names_no_draft_when_none_is_ever_ratified() -> None:
+    s = resolve("ukraine-2025")
+    result = api.robustness(s, [p for p in s.plans if not p.no_deal], samples=200, seed=3)
+    assert all(r.ratify_probability == 0.0 for r in result.raw.plans)
+    summary = ch.acceptance_chart(s, result.raw).summary
+    assert "none; every draft at 0%" in summary

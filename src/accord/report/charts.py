@@ -280,12 +280,19 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
         for r in result.plans
     )
     best = max(result.plans, key=lambda r: r.ratify_probability, default=None)
+    if best is None:
+        verdict = ""
+    elif best.ratify_probability <= 0.0:
+        hi = max(r.ratify_ci[1] for r in result.plans)
+        verdict = (f" Most likely to be ratified: none; every draft at 0% (95% intervals up "
+                   f"to {hi:.1%}).")
+    else:
+        verdict = (f" Most likely to be ratified: {best.title}, {best.ratify_probability:.1%} "
+                   f"(95% interval {best.ratify_ci[0]:.1%} to {best.ratify_ci[1]:.1%}).")
     summary = (
         f"Monte Carlo over {result.samples} draws of {result.uncertain_parameters} uncertain "
         f"numbers (seed {result.seed}): probability that each party accepts each draft and "
-        "that the draft is ratified."
-        + (f" Most likely to be ratified: {best.title}, {best.ratify_probability:.1%} "
-           f"(95% interval {best.ratify_ci[0]:.1%} to {best.ratify_ci[1]:.1%})." if best else "")
+        "that the draft is ratified." + verdict
     )
     title = "How sure are we? Acceptance under uncertainty"
     subtitle = f"{result.samples} draws of {result.uncertain_parameters} uncertain numbers"
