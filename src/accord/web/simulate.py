@@ -23,6 +23,13 @@ from accord.web.workspace import Loaded, Workspace
 MAX_ROUNDS, MAX_RUNS, DEFAULT_RUNS = 500, 20, 6
 #: Protocols offered on the page (``backchannel`` takes its drafters from the form).
 PROTOCOLS = ("saop", "alternating", "single-text", "vote", "backchannel")
+#: Protocols that need exactly two parties.
+BILATERAL = ("alternating",)
+
+
+def protocols_for(n_parties: int) -> tuple[str, ...]:
+    """The protocols that apply to a scenario with ``n_parties`` parties."""
+    return tuple(p for p in PROTOCOLS if n_parties == 2 or p not in BILATERAL)
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,13 @@ def parse_form(loaded: Loaded, query: Mapping[str, str], drafters: Sequence[str]
     """The session and experiment settings asked for in the query (checked)."""
     ids = loaded.scenario.party_ids
     protocol = query.get("protocol") or "saop"
-    if protocol not in PROTOCOLS:
-        raise InvalidPlanError(f"no protocol {protocol!r} (protocols: {', '.join(PROTOCOLS)})")
+    offered = protocols_for(len(ids))
+    if protocol in BILATERAL and protocol not in offered:
+        raise InvalidPlanError(f"the {protocol!r} protocol is bilateral: it needs exactly two "
+                               f"parties and this scenario has {len(ids)}; use 'saop' "
+                               "(stacked alternating offers) instead")
+    if protocol not in offered:
+        raise InvalidPlanError(f"no protocol {protocol!r} (protocols: {', '.join(offered)})")
     strategy = query.get("strategy") or "linear"
     if strategy not in strategies:
         raise InvalidPlanError(f"no strategy {strategy!r} (strategies: {', '.join(strategies)})")
@@ -124,17 +136,14 @@ def _fmt(x: Any) -> str:
 def simulation_view(ws: Workspace, name: str, query: Mapping[str, str],
                     drafters: Sequence[str]) -> SimulationView:
     """Run the session asked for (and the experiment when asked), or say why not."""
+    from accord.negotiation.domain import Domain
+    from accord.negotiation.experiment import ExperimentConfig, run_experiment, summarise
+    from accord.negotiation.metrics import reference_for
+    from accord.negotiation.session import run_session
+    from accord.negotiation.strategies.registry import strategy_names
+    from accord.negotiation.views import OFFER_ACTIONS
+
     loaded = ws.get(name)
-    try:
-        from accord.negotiation.domain import Domain
-        from accord.negotiation.experiment import ExperimentConfig, run_experiment, summarise
-        from accord.negotiation.metrics import reference_for
-        from accord.negotiation.session import run_session
-        from accord.negotiation.strategies.registry import strategy_names
-        from accord.negotiation.views import OFFER_ACTIONS
-    except ImportError as exc:
-        return SimulationView(False, "Negotiation sessions are not available in this build of "
-                                     f"Accord (accord.negotiation could not be loaded: {exc}).")
     strategies = list(strategy_names())
     form = parse_form(loaded, query, drafters, strategies)
     s = loaded.scenario
@@ -173,5 +182,5 @@ def simulation_view(ws: Workspace, name: str, query: Mapping[str, str],
         key = f"experiment:{sorted(config.to_dict().items())}"
         experiment = ws.cached(name, key, lambda: summarise(run_experiment(s, config)))
         chart = wc.experiment_chart(s.party_ids, experiment)
-    return SimulationView(True, "", form, PROTOCOLS, strategies, charts, facts, agreement,
-                          experiment, chart)
+    return SimulationView(True, "", form, protocols_for(len(s.party_ids)), strategies, charts,
+                          facts, agreement, experiment, chart)
