@@ -35,6 +35,7 @@ from accord.solve.enumerate import (
 )
 from accord.solve.errors import SpaceTooLargeError
 from accord.solve.milp import FEAS_TOL, Encoding
+from accord.solve.reduce import compact, without_dominated
 from accord.solve.problem import (
     EPS,
     BoolArray,
@@ -306,30 +307,35 @@ class _Lex:
         self.proven = True
         self.status: set[str] = set()
 
-    def run(self, order: list[int], lowers: dict[int, float]) -> IntArray | None:
+    def run(self, order: list[int], lowers: dict[int, float],
+            first: IntArray | None = None) -> IntArray | None:
         """Maximise ``u[order[0]]``, then the next at that level, ...; ``None`` if infeasible.
 
         ``lowers`` gives temporary lower bounds; every bound is restored afterwards.
+        ``first``: a package already known to maximise ``u[order[0]]`` under ``lowers``;
+        the first stage is then skipped.
         """
         enc = self.enc
         touched = set(lowers)
         for p, lo in lowers.items():
             enc.release_utility(p, lo)
-        package: IntArray | None = None
+        package: IntArray | None = first
         try:
             for k, p in enumerate(order):
-                enc.maximise(utilities=np.eye(self.pr.n_parties)[p])
-                res = enc.solve(package)
-                self.solves += 1
-                self.status.add(res.status)
-                if res.package is None:
-                    if k == 0 and res.infeasible:
-                        return None
-                    # the earlier package stays feasible: the solver failed to see it
-                    self.proven = False
-                    return package
-                self.proven &= res.proven
-                package = res.package
+                if k > 0 or first is None:
+                    enc.maximise(utilities=np.eye(self.pr.n_parties)[p])
+                    res = enc.solve(package)
+                    self.solves += 1
+                    self.status.add(res.status)
+                    if res.package is None:
+                        if k == 0 and res.infeasible:
+                            return None
+                        # the earlier package stays feasible: the solver failed to see it
+                        self.proven = False
+                        return package
+                    self.proven &= res.proven
+                    package = res.package
+                assert package is not None
                 if k + 1 < len(order):
                     value = float(self.pr.evaluate(package)[0, p])
                     enc.release_utility(p, max(lowers.get(p, -np.inf), value - EPS))
@@ -342,16 +348,36 @@ class _Lex:
 
 def _eps2(lex: _Lex, a: int, b: int, extra: dict[int, float], step: float,
           max_solves: int, third: int | None) -> tuple[list[IntArray], bool]:
-    """All 2-D nondominated points (parties ``a``, ``b``) under the bounds ``extra``."""
+    """2-D nondominated points (parties ``a``, ``b``) under the bounds ``extra``.
+
+    With ``third`` (three parties) every point is completed lexicographically
+    (``u_a``, then ``u_b``, then ``u_third``). Without, a point is first taken from the
+    ``u_a`` stage alone and completed only when the next point shows that it was not (it
+    reaches the same ``u_a`` with a greater ``u_b``); the list may then hold points
+    dominated by later ones (see :func:`_epsilon_constraint`).
+    """
     found: list[IntArray] = []
     eps = -np.inf
+    lazy = third is None
     order = [a, b] + ([third] if third is not None else [])
     margin = _MARGIN
+    level = np.inf  # u_a of the last point (none yet)
+    top_a = float(lex.pr.utility_bounds()[1][a])
     while lex.solves < max_solves:
         bounds = {**extra, b: eps}
-        package = lex.run(order, {p: lo + margin for p, lo in bounds.items()})
+        lowers = {p: lo + margin for p, lo in bounds.items()}
+        package = lex.run(order[:1] if lazy else order, lowers)
         if package is None:
             return found, True
+        if lazy:
+            top = float(lex.pr.evaluate(package)[0, a])
+            tied = np.isfinite(level) and top >= level - EPS
+            if (tied or top >= top_a - EPS) and lex.solves < max_solves:
+                # the previous point is dominated (or, at u_a's upper bound, ties are
+                # likely): complete this level lexicographically
+                package = lex.run(order, lowers, first=package)
+                assert package is not None
+            level = top
         util = lex.pr.evaluate(package)[0]
         if any(util[p] < lo for p, lo in bounds.items()):
             # the solver met a bound only through its tolerances (slightly fractional
@@ -520,7 +546,13 @@ def pareto_frontier(
     problem = as_problem(tables)
     d = problem.reservation if disagreement is None else np.asarray(disagreement, float)
     floor = d - EPS if individually_rational else np.full(problem.n_parties, -np.inf)
-    size = problem.allowed_space_size
+    full = problem.allowed_space_size
+    # every Pareto-optimal vector is reached with undominated options only (reduce.py)
+    small = compact(problem if keep == "all" else without_dominated(problem))
+    work = small.problem
+    size = work.space_size
+    reduced = (f"{size} packages of undominated options (of {full} red-line-free)"
+               if size < full else f"{size} red-line-free packages")
     if method == "auto":
         if size <= limit:
             method = "enumeration"
@@ -530,26 +562,26 @@ def pareto_frontier(
             method = "weighted-sums"
     if method == "enumeration":
         if size > limit:
-            raise SpaceTooLargeError(
-                f"{size} red-line-free packages exceed the enumeration limit {limit}")
-        pk, ut = exhaustive_frontier(problem, keep, floor if individually_rational else None)
-        return Frontier(pk, ut, True, "enumeration",
-                        (f"exhaustive over {size} red-line-free packages",), 0,
-                        time.perf_counter() - t0)
+            raise SpaceTooLargeError(f"{reduced} exceed the enumeration limit {limit}")
+        pk, ut = exhaustive_frontier(work, keep, floor if individually_rational else None)
+        return Frontier(small.expand(pk), ut, True, "enumeration", (f"exhaustive over {reduced}",),
+                        0, time.perf_counter() - t0)
     if method == "epsilon-constraint":
         if problem.n_parties > 3:
             raise ValueError("the epsilon-constraint method handles at most 3 parties")
-        found, exact, notes, solves = _epsilon_constraint(problem, floor, step, max_solves,
+        found, exact, notes, solves = _epsilon_constraint(work, floor, step, max_solves,
                                                           time_limit)
     elif method == "weighted-sums":
-        found, exact, notes, solves = _weighted_sums(problem, floor, max_weights, time_limit)
+        found, exact, notes, solves = _weighted_sums(work, floor, max_weights, time_limit)
     else:
         raise ValueError(f"unknown frontier method {method!r}")
+    if size < full:
+        notes.insert(0, f"MILP over {reduced}")
     if not found:
         return Frontier(np.zeros((0, problem.n_issues), np.int64),
                         np.zeros((0, problem.n_parties)), exact, method, tuple(notes),
                         solves, time.perf_counter() - t0)
-    pk = np.unique(np.stack(found), axis=0)
+    pk = np.unique(small.expand(np.stack(found)), axis=0)
     ut = problem.evaluate(pk)
     ok = problem.admissible(pk) & (ut >= floor - FEAS_TOL).all(axis=1)
     pk, ut = pk[ok], ut[ok]

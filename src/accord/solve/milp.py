@@ -189,12 +189,15 @@ class Encoding:
             y.append(col)
             total_cols: list[int] = [col]
             total_vals: list[float] = [1.0]
+            helps, hurts = bool((term.values > 0).any()), bool((term.values < 0).any())
             for issue, mask in zip(term.issues, term.masks, strict=True):
                 s, vs = self._selector(issue, mask)
-                self._row(-np.inf, 0.0, [col, *s], [1.0] + [-v for v in vs])
+                if helps:
+                    self._row(-np.inf, 0.0, [col, *s], [1.0] + [-v for v in vs])
                 total_cols += s
                 total_vals += [-v for v in vs]
-            self._row(-(len(term.issues) - 1.0), np.inf, total_cols, total_vals)
+            if hurts:
+                self._row(-(len(term.issues) - 1.0), np.inf, total_cols, total_vals)
         lo_raw, _ = pr.raw_bounds()
         self.expr: list[tuple[list[int], list[float], float]] = []
         for p in range(pr.n_parties):
@@ -240,7 +243,8 @@ class Encoding:
     # ------------------------------------------------------------------ building
     def _selector(self, issue: int, mask: np.ndarray) -> tuple[list[int], list[float]]:
         lo = int(self.problem.offsets[issue])
-        cols = [int(self.x[lo + o]) for o in np.flatnonzero(mask)]
+        allowed = self.problem.allowed[lo:lo + mask.shape[0]]
+        cols = [int(self.x[lo + o]) for o in np.flatnonzero(mask & allowed)]
         return cols, [1.0] * len(cols)
 
     def _col(self, lb: float, ub: float, *, integer: bool = False) -> int:
