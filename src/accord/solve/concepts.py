@@ -54,6 +54,7 @@ from accord.solve.problem import (
     TablesLike,
     as_problem,
 )
+from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "milp"]
 #: Default largest red-line-free space solved by enumeration under ``method="auto"``.
@@ -118,7 +119,12 @@ class _Run:
                  exclude: Sequence[IntArray] = (), time_limit: float | None = None) -> None:
         self.t0 = time.perf_counter()
         self.concept = concept
-        self.problem = as_problem(tables)
+        self.original = as_problem(tables)
+        # every concept here is nondecreasing in each utility, so options dominated by
+        # another option of their issue can go (reduce.py); not with packages to exclude,
+        # where the next best may well use one
+        self.small = None if exclude else compact(without_dominated(self.original))
+        self.problem = self.original if self.small is None else self.small.problem
         pr = self.problem
         self.d = (pr.reservation.copy() if disagreement is None
                   else np.asarray(disagreement, dtype=np.float64).reshape(-1))
@@ -191,8 +197,10 @@ class _Run:
 
     def finish(self, package: IntArray, objective: Callable[[FloatArray], float]
                ) -> Solution:
-        pr = self.problem
+        pr = self.original
         package = np.asarray(package, dtype=np.int64)
+        if self.small is not None:
+            package = self.small.expand(package)[0]
         u = pr.evaluate(package[None, :])[0]
         g = u - self.d
         if self.method == "enumeration":

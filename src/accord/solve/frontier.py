@@ -35,7 +35,6 @@ from accord.solve.enumerate import (
 )
 from accord.solve.errors import SpaceTooLargeError
 from accord.solve.milp import FEAS_TOL, Encoding
-from accord.solve.reduce import compact, without_dominated
 from accord.solve.problem import (
     EPS,
     BoolArray,
@@ -45,6 +44,7 @@ from accord.solve.problem import (
     TablesLike,
     as_problem,
 )
+from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 

@@ -30,7 +30,7 @@ import dataclasses
 
 import numpy as np
 
-from accord.solve.problem import BoolArray, FloatArray, Interaction, IntArray, Link, Problem
+from accord.solve.problem import BoolArray, FloatArray, IntArray, Interaction, Link, Problem
 
 __all__ = ["Compact", "compact", "undominated", "without_dominated"]
 
