@@ -13,6 +13,10 @@ broken) that leave each party at least at its disagreement utility ``d_p`` (with
 Two methods give the same optimum: ``"enumeration"`` (exhaustive; used when the
 red-line-free space has at most ``threshold`` packages) and ``"milp"`` (HiGHS, see
 :mod:`accord.solve.milp`). Ties between packages are broken differently by the two.
+Unless packages are excluded, both work over the options that no other option of their
+issue dominates (:mod:`accord.solve.reduce`; every concept here is nondecreasing in each
+utility, so its optimum is unchanged), and the space sizes above are of that reduced
+space.
 
 Common keyword arguments: ``disagreement`` (``d``; default the reservations),
 ``method`` (``"auto"``, ``"enumeration"``, ``"milp"``), ``threshold`` (the ``"auto"``

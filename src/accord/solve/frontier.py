@@ -407,6 +407,13 @@ def _epsilon_constraint(problem: Problem, floor: FloatArray, step: float, max_so
        (anything dominating it would satisfy both stages' constraints).
     3. ``ε = u_2* + step``; go to 2.
 
+    Lazily (two parties only), step 2 first maximises ``u_1`` alone and keeps that package;
+    the second stage runs only when the next solve reaches the same ``u_1`` (within
+    ``EPS``), which shows that the kept package was dominated (it then stays in the list
+    and the final skyline drops it), or when ``u_1`` is at its upper bound, where ties are
+    likely. The argument below is unchanged: a point taken from the first stage alone
+    still has the greatest ``u_1`` under ``u_2 >= ε + τ``.
+
     ``τ = 10 FEAS_TOL``: within its tolerances the solver may return slightly
     fractional binaries that meet a row the integral package misses by a few
     ``FEAS_TOL``, so bounds are written ``τ`` higher; a package whose true utilities
@@ -520,14 +527,18 @@ def pareto_frontier(
     (Geoffrion 1968); their docstrings give the sources and steps.
 
     Steps:
-        1. Pick the method (``"auto"``: see ``method`` below).
-        2. Run it; MILP methods then re-evaluate the packages found, keep the admissible
+        1. Unless ``keep="all"``, put off limits every option dominated by another option
+           of its issue (:mod:`accord.solve.reduce`: the Pareto-optimal vectors stay the
+           same) and work on the compact problem of the options left.
+        2. Pick the method (``"auto"``: see ``method`` below; sizes are of the compact
+           problem). Run it; MILP methods then re-evaluate the packages found, keep the admissible
            (and individually rational) ones and take their exact skyline.
-        3. Sort by decreasing utility vector.
+        3. Map the packages back to the original options; sort by decreasing utility
+           vector.
 
     Args:
         tables: compiled tables (or a :class:`Problem`).
-        method: ``"auto"`` picks enumeration when the red-line-free space has at most
+        method: ``"auto"`` picks enumeration when the compact space has at most
             ``limit`` packages, else the ε-constraint method for at most three parties,
             else weighted sums.
         keep: ``"one"`` package per Pareto-optimal vector, or ``"all"`` (enumeration only).
