@@ -13,10 +13,10 @@ broken) that leave each party at least at its disagreement utility ``d_p`` (with
 Two methods give the same optimum: ``"enumeration"`` (exhaustive; used when the
 red-line-free space has at most ``threshold`` packages) and ``"milp"`` (HiGHS, see
 :mod:`accord.solve.milp`). Ties between packages are broken differently by the two.
-Unless packages are excluded, both work over the options that no other option of their
-issue dominates (:mod:`accord.solve.reduce`; every concept here is nondecreasing in each
-utility, so its optimum is unchanged), and the space sizes above are of that reduced
-space.
+Unless packages are excluded or the red-line-free space is within ``threshold``, both
+work over the options that no other option of their issue dominates
+(:mod:`accord.solve.reduce`; every concept here is nondecreasing in each utility, so its
+optimum is unchanged), and the ``"auto"`` switch then looks at that reduced space.
 
 Common keyword arguments: ``disagreement`` (``d``; default the reservations),
 ``method`` (``"auto"``, ``"enumeration"``, ``"milp"``), ``threshold`` (the ``"auto"``
@@ -127,7 +127,8 @@ class _Run:
         # every concept here is nondecreasing in each utility, so options dominated by
         # another option of their issue can go (reduce.py); not with packages to exclude,
         # where the next best may well use one
-        self.small = None if exclude else compact(without_dominated(self.original))
+        self.small = None if exclude or self.original.allowed_space_size <= threshold \
+            else compact(without_dominated(self.original))
         self.problem = self.original if self.small is None else self.small.problem
         pr = self.problem
         self.d = (pr.reservation.copy() if disagreement is None

@@ -97,7 +97,7 @@ class _Node:
 class _Pareto:
     """Exhaustive frontier by pruned products of partial packages."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, floor: FloatArray | None = None) -> None:
         self.pr = problem
         self.stride = strides(problem)
         n_terms = len(problem.interactions)
@@ -105,6 +105,31 @@ class _Pareto:
         self.item_issues: list[frozenset[int]] = [
             frozenset(t.issues) for t in problem.interactions
         ] + [frozenset((k.issue_a, k.issue_b)) for k in problem.links]
+        # the constant goes into the first leaf, so that the root's rows are the raw
+        # utilities exactly as pruned
+        self.first = -1
+        self.floor = None if floor is None or not np.isfinite(floor).any() else floor
+        # per issue, the most its options add for each party; per term, the most it adds
+        self.best = np.stack([
+            problem.util[problem.offsets[i] + problem.allowed_options(i)].max(axis=0)
+            if problem.allowed_options(i).shape[0] else np.zeros(problem.n_parties)
+            for i in range(problem.n_issues)]) if problem.n_issues else \
+            np.zeros((0, problem.n_parties))
+        self.term_up = [np.maximum(t.values, 0.0) for t in problem.interactions]
+
+    def _viable(self, issues: frozenset[int], raw: FloatArray) -> BoolArray:
+        """Rows whose best completion can still meet the floor (all rows without one)."""
+        if self.floor is None:
+            return np.ones(raw.shape[0], dtype=bool)
+        rest = np.zeros(self.pr.n_parties) if self.first in issues else self.pr.base.copy()
+        for i in range(self.pr.n_issues):
+            if i not in issues:
+                rest += self.best[i]
+        for t, up in enumerate(self.term_up):
+            if not self.item_issues[t] <= issues:
+                rest += up
+        bound = self.pr.finish(raw + rest)
+        return np.asarray((bound >= self.floor).all(axis=1), dtype=bool)
 
     def order(self) -> list[int]:
         """Issues ordered so that issues sharing a term or linkage sit close together."""
@@ -142,8 +167,12 @@ class _Pareto:
         items = tuple(k for k, s in enumerate(self.item_issues) if issue in s)
         cols = np.stack([self._column(k, issue, options) for k in items], axis=1) \
             if items else np.zeros((options.shape[0], 0), dtype=bool)
-        return self.prune(_Node(frozenset({issue}), options * self.stride[issue],
-                                pr.util[pr.offsets[issue] + options], cols, items))
+        raw = pr.util[pr.offsets[issue] + options]
+        if issue == self.first:
+            raw = raw + pr.base
+        ok = self._viable(frozenset({issue}), raw)
+        return self.prune(_Node(frozenset({issue}), options[ok] * self.stride[issue], raw[ok],
+                                cols[ok], items))
 
     def prune(self, node: _Node) -> _Node:
         """Drop partial packages dominated by one with the same indicator columns."""
@@ -202,6 +231,7 @@ class _Pareto:
                 bad = (first & second) if link.excludes else (first & ~second)
                 ok &= ~bad.reshape(-1)
             cols = np.stack(new_cols, axis=1) if new_cols else np.zeros((h * m, 0), bool)
+            ok &= self._viable(issues, raw)
             parts.append(self.prune(_Node(issues, ids[ok], raw[ok], cols[ok], open_items)))
         node = _Node(issues, np.concatenate([p.ids for p in parts]),
                      np.concatenate([p.raw for p in parts]),
@@ -209,6 +239,8 @@ class _Pareto:
         return self.prune(node) if len(parts) > 1 else node
 
     def build(self, order: list[int]) -> _Node:
+        if self.first < 0:
+            self.first = order[0]
         if len(order) == 1:
             return self.leaf(order[0])
         half = len(order) // 2
@@ -240,21 +272,28 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
            every completion with the same interaction terms and linkage outcomes, so the
            difference of the full utility vectors is the difference of the partial ones,
            and clipping ``min(1, max(0, .))`` is monotone.
-        5. At the root no column is left: clip, keep the individually rational packages
-           when asked, and take the exact skyline (one package per vector).
+           With a ``floor``, also drop partial packages that cannot meet it even with
+           the best option of every issue still open and every open term paying its
+           most (clipping is monotone, so the bound holds after it).
+        5. At the root no column is left and the rows are the raw utilities (the constant
+           entered at the first leaf), already pruned: clip, keep the individually
+           rational packages when asked, and take the exact skyline again only when
+           clipping may have made new ties (one package per vector).
         6. With ``keep="all"``, enumerate the admissible packages once more and keep every
            one whose utility vector matches a frontier vector within ``2 * RESOLUTION``.
     """
     if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
         return np.zeros((0, problem.n_issues), np.int64), np.zeros((0, problem.n_parties))
-    dp = _Pareto(problem)
+    dp = _Pareto(problem, floor)
     root = dp.build(dp.order())
-    util = problem.finish(root.raw + problem.base)
+    util = problem.finish(root.raw.copy())
     ids = root.ids
     if floor is not None:
         ok = (util >= floor).all(axis=1)
         ids, util = ids[ok], util[ok]
-    sel = skyline(util, keep="one", resolution=RESOLUTION)
+    # the root was pruned on these very sums; only clipping can create new ties
+    sel = skyline(util, keep="one", resolution=RESOLUTION) if problem.clip.any() \
+        else np.arange(ids.shape[0])
     packages = decode(problem, ids[sel])
     if keep == "all":
         packages = _all_ties(problem, problem.evaluate(packages), floor)
@@ -527,12 +566,13 @@ def pareto_frontier(
     (Geoffrion 1968); their docstrings give the sources and steps.
 
     Steps:
-        1. Unless ``keep="all"``, put off limits every option dominated by another option
-           of its issue (:mod:`accord.solve.reduce`: the Pareto-optimal vectors stay the
-           same) and work on the compact problem of the options left.
+        1. Unless ``keep="all"`` or the red-line-free space is within ``limit``, put off
+           limits every option dominated by another option of its issue
+           (:mod:`accord.solve.reduce`: the Pareto-optimal vectors stay the same) and work
+           on the compact problem of the options left.
         2. Pick the method (``"auto"``: see ``method`` below; sizes are of the compact
-           problem). Run it; MILP methods then re-evaluate the packages found, keep the admissible
-           (and individually rational) ones and take their exact skyline.
+           problem). Run it; MILP methods then re-evaluate the packages found, keep the
+           admissible (and individually rational) ones and take their exact skyline.
         3. Map the packages back to the original options; sort by decreasing utility
            vector.
 
@@ -558,8 +598,11 @@ def pareto_frontier(
     d = problem.reservation if disagreement is None else np.asarray(disagreement, float)
     floor = d - EPS if individually_rational else np.full(problem.n_parties, -np.inf)
     full = problem.allowed_space_size
-    # every Pareto-optimal vector is reached with undominated options only (reduce.py)
-    small = compact(problem if keep == "all" else without_dominated(problem))
+    # beyond the enumeration limit, drop dominated options: every Pareto-optimal vector is
+    # reached with undominated options only (reduce.py); below it, the pruned enumeration
+    # does the same work itself
+    small = compact(problem if keep == "all" or full <= limit
+                    else without_dominated(problem))
     work = small.problem
     size = work.space_size
     reduced = (f"{size} packages of undominated options (of {full} red-line-free)"
