@@ -80,17 +80,28 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-class _Package(ModuleType):
-    """The ``accord`` package, whose ``solve`` and ``report`` are the API functions.
+class _CallableModule(ModuleType):
+    """A subpackage that is also the API function of the same name (``accord.solve``)."""
 
-    ``accord.solve`` and ``accord.report`` are also subpackages; importing them would bind
-    the subpackage to the attribute. Attribute access returns the function instead, while
-    ``from accord.solve import …`` (which reads ``sys.modules``) is unaffected.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _public(self.__name__.rsplit(".", 1)[1])(*args, **kwargs)
+
+
+class _Package(ModuleType):
+    """The ``accord`` package, whose ``solve`` and ``report`` are callable.
+
+    ``accord.solve`` and ``accord.report`` are subpackages and API functions at once: the
+    attribute is the subpackage (so ``accord.solve.concepts`` and
+    ``import accord.solve.enumerate as m`` work) made callable, calling
+    :func:`accord.app.api.solve` or :func:`accord.report.make.report`.
     """
 
     def __getattribute__(self, name: str) -> Any:
         if name in ("solve", "report"):
-            return _public(name)
+            module = import_module(f"accord.{name}")
+            if type(module) is ModuleType:
+                module.__class__ = _CallableModule
+            return module
         return super().__getattribute__(name)
 
 

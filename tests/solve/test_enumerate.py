@@ -80,3 +80,23 @@ def ukraine_like():
     from tests.solve.strategies import random_tables
 
     return random_tables(np.random.default_rng(0), n_issues=12, n_options=4, n_parties=2)
+
+
+@SETTINGS
+@given(st.integers(1, 5), st.integers(1, 60), st.integers(0, 2**32 - 1),
+       st.sampled_from(["one", "all"]), st.booleans())
+def test_pairwise_skyline_of_few_rows_equals_the_sorted_one(p, n, seed, keep, ties):
+    """Same indices in the same order whichever path ``skyline`` takes."""
+    import accord.solve.enumerate as enumerate_module
+
+    rng = np.random.default_rng(seed)
+    u = rng.integers(0, 4, (n, p)).astype(float) if ties else rng.random((n, p))
+    groups = rng.integers(0, 3, n)
+    small = skyline(u, keep=keep, groups=groups)
+    saved = enumerate_module._SMALL
+    enumerate_module._SMALL = 0
+    try:
+        large = skyline(u, keep=keep, groups=groups)
+    finally:
+        enumerate_module._SMALL = saved
+    assert small.tolist() == large.tolist()

@@ -78,7 +78,7 @@ def test_epsilon_constraint_beyond_enumeration_limit():
     tables = random_tables(np.random.default_rng(3), n_issues=8, n_options=4, n_parties=2,
                            n_terms=6, n_links=3, red_lines=1)
     exact = pareto_frontier(tables)
-    milp = pareto_frontier(tables, limit=1000)
+    milp = pareto_frontier(tables, limit=10)
     assert milp.method == "epsilon-constraint" and milp.exact
     assert np.allclose(np.unique(exact.utilities, axis=0), np.unique(milp.utilities, axis=0),
                        atol=1e-9)

@@ -13,6 +13,10 @@ broken) that leave each party at least at its disagreement utility ``d_p`` (with
 Two methods give the same optimum: ``"enumeration"`` (exhaustive; used when the
 red-line-free space has at most ``threshold`` packages) and ``"milp"`` (HiGHS, see
 :mod:`accord.solve.milp`). Ties between packages are broken differently by the two.
+Unless packages are excluded or the red-line-free space is within ``threshold``, both
+work over the options that no other option of their issue dominates
+(:mod:`accord.solve.reduce`; every concept here is nondecreasing in each utility, so its
+optimum is unchanged), and the ``"auto"`` switch then looks at that reduced space.
 
 Common keyword arguments: ``disagreement`` (``d``; default the reservations),
 ``method`` (``"auto"``, ``"enumeration"``, ``"milp"``), ``threshold`` (the ``"auto"``
@@ -43,6 +47,7 @@ from accord.solve.enumerate import admissible_block
 from accord.solve.errors import NoAgreementError, SolverError, SpaceTooLargeError
 from accord.solve.frontier import exhaustive_frontier
 from accord.solve.milp import FEAS_TOL, PROOF_GAP, Encoding, MilpResult
+from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "milp"]
 #: Default largest red-line-free space solved by enumeration under ``method="auto"``.
@@ -105,7 +110,13 @@ class _Run:
                  exclude: Sequence[IntArray] = (), time_limit: float | None = None) -> None:
         self.t0 = time.perf_counter()
         self.concept = concept
-        self.problem = as_problem(tables)
+        self.original = as_problem(tables)
+        # every concept here is nondecreasing in each utility, so options dominated by
+        # another option of their issue can go (reduce.py); not with packages to exclude,
+        # where the next best may well use one
+        self.small = None if exclude or self.original.allowed_space_size <= threshold \
+            else compact(without_dominated(self.original))
+        self.problem = self.original if self.small is None else self.small.problem
         pr = self.problem
         self.d = (pr.reservation.copy() if disagreement is None
                   else np.asarray(disagreement, dtype=np.float64).reshape(-1))
@@ -178,8 +189,10 @@ class _Run:
 
     def finish(self, package: IntArray, objective: Callable[[FloatArray], float]
                ) -> Solution:
-        pr = self.problem
+        pr = self.original
         package = np.asarray(package, dtype=np.int64)
+        if self.small is not None:
+            package = self.small.expand(package)[0]
         u = pr.evaluate(package[None, :])[0]
         g = u - self.d
         if self.method == "enumeration":

@@ -340,6 +340,36 @@ def _skyline_unique(u: FloatArray, g: IntArray) -> BoolArray:
     return kept
 
 
+#: Largest ``n * n * P`` handled by comparing every pair of rows at once.
+_SMALL = 1 << 15
+#: ``_EARLIER[i, j]``: ``i < j`` (for every ``n`` that ``_SMALL`` admits).
+_EARLIER = np.triu(np.ones((182, 182), dtype=bool), 1)
+
+
+def _sort_keys(pts: FloatArray) -> list[FloatArray]:
+    """``np.lexsort`` keys (last key primary) of step 1 of :func:`skyline`, groups aside."""
+    p = pts.shape[1]
+    keys = [-pts[:, c] for c in range(p - 1, -1, -1)]
+    if p >= 3:
+        # strongest first: a dominator has a larger (or, rounded, equal) sum, since
+        # floating-point addition is monotone; ties fall back to lexicographic order
+        keys.append(-pts.sum(axis=1))
+    return keys
+
+
+def _small_skyline(pts: FloatArray, g: IntArray, keep: Keep) -> IntArray:
+    """Skyline of a few rows by comparing every pair (same result as the sorted path)."""
+    n = pts.shape[0]
+    a, b = pts[:, None, :], pts[None, :, :]
+    # ge[i, j]: row i >= row j everywhere, in the same group
+    ge = (a >= b).all(axis=2) & (g[:, None] == g[None, :])
+    out = ~(ge & (a > b).any(axis=2)).any(axis=0)
+    if keep == "one":
+        # of equal rows, only the first (lowest index) stays
+        out &= ~(ge & ge.T & _EARLIER[:n, :n]).any(axis=0)
+    return np.flatnonzero(out).astype(np.int64)
+
+
 def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None = None,
             resolution: float = 0.0) -> IntArray:
     """Indices of the Pareto-optimal rows of ``points`` (maximisation).
@@ -389,12 +419,10 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
     g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
     if resolution > 0:
         pts = np.rint(pts / resolution)
-    keys = [-pts[:, c] for c in range(p - 1, -1, -1)]
-    if p >= 3:
-        # strongest first: a dominator has a larger (or, rounded, equal) sum, since
-        # floating-point addition is monotone; ties fall back to lexicographic order
-        keys.append(-pts.sum(axis=1))
-    order = np.lexsort([*keys, g])
+    if n * n * p <= _SMALL:
+        idx = _small_skyline(pts, g, keep)
+        return np.asarray(idx[np.lexsort([*_sort_keys(pts[idx]), g[idx]])], dtype=np.int64)
+    order = np.lexsort([*_sort_keys(pts), g])
     su, sg = pts[order], g[order]
     new = np.ones(n, dtype=bool)
     new[1:] = (su[1:] != su[:-1]).any(axis=1) | (sg[1:] != sg[:-1])

@@ -31,6 +31,7 @@ from accord.model import EPS, RESOLUTION
 from accord.solve.enumerate import Keep, iter_admissible, skyline
 from accord.solve.errors import SpaceTooLargeError
 from accord.solve.milp import FEAS_TOL, Encoding
+from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 
@@ -83,7 +84,7 @@ class _Node:
 class _Pareto:
     """Exhaustive frontier by pruned products of partial packages."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, floor: FloatArray | None = None) -> None:
         self.pr = problem
         self.stride = problem.layout.strides
         n_terms = len(problem.interactions)
@@ -91,6 +92,31 @@ class _Pareto:
         self.item_issues: list[frozenset[int]] = [
             frozenset(t.issues) for t in problem.interactions
         ] + [frozenset((k.issue_a, k.issue_b)) for k in problem.links]
+        # the constant goes into the first leaf, so that the root's rows are the raw
+        # utilities exactly as pruned
+        self.first = -1
+        self.floor = None if floor is None or not np.isfinite(floor).any() else floor
+        # per issue, the most its options add for each party; per term, the most it adds
+        self.best = np.stack([
+            problem.util[problem.offsets[i] + problem.allowed_options(i)].max(axis=0)
+            if problem.allowed_options(i).shape[0] else np.zeros(problem.n_parties)
+            for i in range(problem.n_issues)]) if problem.n_issues else \
+            np.zeros((0, problem.n_parties))
+        self.term_up = [np.maximum(t.values, 0.0) for t in problem.interactions]
+
+    def _viable(self, issues: frozenset[int], raw: FloatArray) -> BoolArray:
+        """Rows whose best completion can still meet the floor (all rows without one)."""
+        if self.floor is None:
+            return np.ones(raw.shape[0], dtype=bool)
+        rest = np.zeros(self.pr.n_parties) if self.first in issues else self.pr.base.copy()
+        for i in range(self.pr.n_issues):
+            if i not in issues:
+                rest += self.best[i]
+        for t, up in enumerate(self.term_up):
+            if not self.item_issues[t] <= issues:
+                rest += up
+        bound = self.pr.finish(raw + rest)
+        return np.asarray((bound >= self.floor).all(axis=1), dtype=bool)
 
     def order(self) -> list[int]:
         """Issues ordered so that issues sharing a term or linkage sit close together."""
@@ -128,8 +154,12 @@ class _Pareto:
         items = tuple(k for k, s in enumerate(self.item_issues) if issue in s)
         cols = np.stack([self._column(k, issue, options) for k in items], axis=1) \
             if items else np.zeros((options.shape[0], 0), dtype=bool)
-        return self.prune(_Node(frozenset({issue}), options * self.stride[issue],
-                                pr.util[pr.offsets[issue] + options], cols, items))
+        raw = pr.util[pr.offsets[issue] + options]
+        if issue == self.first:
+            raw = raw + pr.base
+        ok = self._viable(frozenset({issue}), raw)
+        return self.prune(_Node(frozenset({issue}), options[ok] * self.stride[issue], raw[ok],
+                                cols[ok], items))
 
     def prune(self, node: _Node) -> _Node:
         """Drop partial packages dominated by one with the same indicator columns."""
@@ -188,6 +218,7 @@ class _Pareto:
                 bad = (first & second) if link.excludes else (first & ~second)
                 ok &= ~bad.reshape(-1)
             cols = np.stack(new_cols, axis=1) if new_cols else np.zeros((h * m, 0), bool)
+            ok &= self._viable(issues, raw)
             parts.append(self.prune(_Node(issues, ids[ok], raw[ok], cols[ok], open_items)))
         node = _Node(issues, np.concatenate([p.ids for p in parts]),
                      np.concatenate([p.raw for p in parts]),
@@ -195,6 +226,8 @@ class _Pareto:
         return self.prune(node) if len(parts) > 1 else node
 
     def build(self, order: list[int]) -> _Node:
+        if self.first < 0:
+            self.first = order[0]
         if len(order) == 1:
             return self.leaf(order[0])
         half = len(order) // 2
@@ -226,21 +259,28 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
            every completion with the same interaction terms and linkage outcomes, so the
            difference of the full utility vectors is the difference of the partial ones,
            and clipping ``min(1, max(0, .))`` is monotone.
-        5. At the root no column is left: clip, keep the individually rational packages
-           when asked, and take the exact skyline (one package per vector).
+           With a ``floor``, also drop partial packages that cannot meet it even with
+           the best option of every issue still open and every open term paying its
+           most (clipping is monotone, so the bound holds after it).
+        5. At the root no column is left and the rows are the raw utilities (the constant
+           entered at the first leaf), already pruned: clip, keep the individually
+           rational packages when asked, and take the exact skyline again only when
+           clipping may have made new ties (one package per vector).
         6. With ``keep="all"``, enumerate the admissible packages once more and keep every
            one whose utility vector matches a frontier vector within ``2 * RESOLUTION``.
     """
     if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
         return np.zeros((0, problem.n_issues), np.int64), np.zeros((0, problem.n_parties))
-    dp = _Pareto(problem)
+    dp = _Pareto(problem, floor)
     root = dp.build(dp.order())
-    util = problem.finish(root.raw + problem.base)
+    util = problem.finish(root.raw.copy())
     ids = root.ids
     if floor is not None:
         ok = (util >= floor).all(axis=1)
         ids, util = ids[ok], util[ok]
-    sel = skyline(util, keep="one", resolution=RESOLUTION)
+    # the root was pruned on these very sums; only clipping can create new ties
+    sel = skyline(util, keep="one", resolution=RESOLUTION) if problem.clip.any() \
+        else np.arange(ids.shape[0])
     packages = problem.layout.decode(ids[sel])
     if keep == "all":
         packages = _all_ties(problem, problem.evaluate(packages), floor)
@@ -293,30 +333,35 @@ class _Lex:
         self.proven = True
         self.status: set[str] = set()
 
-    def run(self, order: list[int], lowers: dict[int, float]) -> IntArray | None:
+    def run(self, order: list[int], lowers: dict[int, float],
+            first: IntArray | None = None) -> IntArray | None:
         """Maximise ``u[order[0]]``, then the next at that level, ...; ``None`` if infeasible.
 
         ``lowers`` gives temporary lower bounds; every bound is restored afterwards.
+        ``first``: a package already known to maximise ``u[order[0]]`` under ``lowers``;
+        the first stage is then skipped.
         """
         enc = self.enc
         touched = set(lowers)
         for p, lo in lowers.items():
             enc.release_utility(p, lo)
-        package: IntArray | None = None
+        package: IntArray | None = first
         try:
             for k, p in enumerate(order):
-                enc.maximise(utilities=np.eye(self.pr.n_parties)[p])
-                res = enc.solve(package)
-                self.solves += 1
-                self.status.add(res.status)
-                if res.package is None:
-                    if k == 0 and res.infeasible:
-                        return None
-                    # the earlier package stays feasible: the solver failed to see it
-                    self.proven = False
-                    return package
-                self.proven &= res.proven
-                package = res.package
+                if k > 0 or first is None:
+                    enc.maximise(utilities=np.eye(self.pr.n_parties)[p])
+                    res = enc.solve(package)
+                    self.solves += 1
+                    self.status.add(res.status)
+                    if res.package is None:
+                        if k == 0 and res.infeasible:
+                            return None
+                        # the earlier package stays feasible: the solver failed to see it
+                        self.proven = False
+                        return package
+                    self.proven &= res.proven
+                    package = res.package
+                assert package is not None
                 if k + 1 < len(order):
                     value = float(self.pr.evaluate(package)[0, p])
                     enc.release_utility(p, max(lowers.get(p, -np.inf), value - EPS))
@@ -329,16 +374,36 @@ class _Lex:
 
 def _eps2(lex: _Lex, a: int, b: int, extra: dict[int, float], step: float,
           max_solves: int, third: int | None) -> tuple[list[IntArray], bool]:
-    """All 2-D nondominated points (parties ``a``, ``b``) under the bounds ``extra``."""
+    """2-D nondominated points (parties ``a``, ``b``) under the bounds ``extra``.
+
+    With ``third`` (three parties) every point is completed lexicographically
+    (``u_a``, then ``u_b``, then ``u_third``). Without, a point is first taken from the
+    ``u_a`` stage alone and completed only when the next point shows that it was not (it
+    reaches the same ``u_a`` with a greater ``u_b``); the list may then hold points
+    dominated by later ones (see :func:`_epsilon_constraint`).
+    """
     found: list[IntArray] = []
     eps = -np.inf
+    lazy = third is None
     order = [a, b] + ([third] if third is not None else [])
     margin = _MARGIN
+    level = np.inf  # u_a of the last point (none yet)
+    top_a = float(lex.pr.utility_bounds()[1][a])
     while lex.solves < max_solves:
         bounds = {**extra, b: eps}
-        package = lex.run(order, {p: lo + margin for p, lo in bounds.items()})
+        lowers = {p: lo + margin for p, lo in bounds.items()}
+        package = lex.run(order[:1] if lazy else order, lowers)
         if package is None:
             return found, True
+        if lazy:
+            top = float(lex.pr.evaluate(package)[0, a])
+            tied = np.isfinite(level) and top >= level - EPS
+            if (tied or top >= top_a - EPS) and lex.solves < max_solves:
+                # the previous point is dominated (or, at u_a's upper bound, ties are
+                # likely): complete this level lexicographically
+                package = lex.run(order, lowers, first=package)
+                assert package is not None
+            level = top
         util = lex.pr.evaluate(package)[0]
         if any(util[p] < lo for p, lo in bounds.items()):
             # the solver met a bound only through its tolerances (slightly fractional
@@ -367,6 +432,13 @@ def _epsilon_constraint(problem: Problem, floor: FloatArray, step: float, max_so
        ``u_1 >= u_1* - EPS`` and maximise ``u_2``: the package found is Pareto-optimal
        (anything dominating it would satisfy both stages' constraints).
     3. ``ε = u_2* + step``; go to 2.
+
+    Lazily (two parties only), step 2 first maximises ``u_1`` alone and keeps that package;
+    the second stage runs only when the next solve reaches the same ``u_1`` (within
+    ``EPS``), which shows that the kept package was dominated (it then stays in the list
+    and the final skyline drops it), or when ``u_1`` is at its upper bound, where ties are
+    likely. The argument below is unchanged: a point taken from the first stage alone
+    still has the greatest ``u_1`` under ``u_2 >= ε + τ``.
 
     ``τ = 10 FEAS_TOL``: within its tolerances the solver may return slightly
     fractional binaries that meet a row the integral package misses by a few
@@ -481,14 +553,19 @@ def pareto_frontier(
     (Geoffrion 1968); their docstrings give the sources and steps.
 
     Steps:
-        1. Pick the method (``"auto"``: see ``method`` below).
-        2. Run it; MILP methods then re-evaluate the packages found, keep the admissible
-           (and individually rational) ones and take their exact skyline.
-        3. Sort by decreasing utility vector.
+        1. Unless ``keep="all"`` or the red-line-free space is within ``limit``, put off
+           limits every option dominated by another option of its issue
+           (:mod:`accord.solve.reduce`: the Pareto-optimal vectors stay the same) and work
+           on the compact problem of the options left.
+        2. Pick the method (``"auto"``: see ``method`` below; sizes are of the compact
+           problem). Run it; MILP methods then re-evaluate the packages found, keep the
+           admissible (and individually rational) ones and take their exact skyline.
+        3. Map the packages back to the original options; sort by decreasing utility
+           vector.
 
     Args:
         tables: compiled tables (or a :class:`Problem`).
-        method: ``"auto"`` picks enumeration when the red-line-free space has at most
+        method: ``"auto"`` picks enumeration when the compact space has at most
             ``limit`` packages, else the ε-constraint method for at most three parties,
             else weighted sums.
         keep: ``"one"`` package per Pareto-optimal vector, or ``"all"`` (enumeration only).
@@ -507,7 +584,16 @@ def pareto_frontier(
     problem = as_problem(tables)
     d = problem.reservation if disagreement is None else np.asarray(disagreement, float)
     floor = d - EPS if individually_rational else np.full(problem.n_parties, -np.inf)
-    size = problem.allowed_space_size
+    full = problem.allowed_space_size
+    # beyond the enumeration limit, drop dominated options: every Pareto-optimal vector is
+    # reached with undominated options only (reduce.py); below it, the pruned enumeration
+    # does the same work itself
+    small = compact(problem if keep == "all" or full <= limit
+                    else without_dominated(problem))
+    work = small.problem
+    size = work.space_size
+    reduced = (f"{size} packages of undominated options (of {full} red-line-free)"
+               if size < full else f"{size} red-line-free packages")
     if method == "auto":
         if size <= limit:
             method = "enumeration"
@@ -517,26 +603,26 @@ def pareto_frontier(
             method = "weighted-sums"
     if method == "enumeration":
         if size > limit:
-            raise SpaceTooLargeError(
-                f"{size} red-line-free packages exceed the enumeration limit {limit}")
-        pk, ut = exhaustive_frontier(problem, keep, floor if individually_rational else None)
-        return Frontier(pk, ut, True, "enumeration",
-                        (f"exhaustive over {size} red-line-free packages",), 0,
-                        time.perf_counter() - t0)
+            raise SpaceTooLargeError(f"{reduced} exceed the enumeration limit {limit}")
+        pk, ut = exhaustive_frontier(work, keep, floor if individually_rational else None)
+        return Frontier(small.expand(pk), ut, True, "enumeration", (f"exhaustive over {reduced}",),
+                        0, time.perf_counter() - t0)
     if method == "epsilon-constraint":
         if problem.n_parties > 3:
             raise ValueError("the epsilon-constraint method handles at most 3 parties")
-        found, exact, notes, solves = _epsilon_constraint(problem, floor, step, max_solves,
+        found, exact, notes, solves = _epsilon_constraint(work, floor, step, max_solves,
                                                           time_limit)
     elif method == "weighted-sums":
-        found, exact, notes, solves = _weighted_sums(problem, floor, max_weights, time_limit)
+        found, exact, notes, solves = _weighted_sums(work, floor, max_weights, time_limit)
     else:
         raise ValueError(f"unknown frontier method {method!r}")
+    if size < full:
+        notes.insert(0, f"MILP over {reduced}")
     if not found:
         return Frontier(np.zeros((0, problem.n_issues), np.int64),
                         np.zeros((0, problem.n_parties)), exact, method, tuple(notes),
                         solves, time.perf_counter() - t0)
-    pk = np.unique(np.stack(found), axis=0)
+    pk = np.unique(small.expand(np.stack(found)), axis=0)
     ut = problem.evaluate(pk)
     ok = problem.admissible(pk) & (ut >= floor - FEAS_TOL).all(axis=1)
     pk, ut = pk[ok], ut[ok]

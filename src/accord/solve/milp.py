@@ -8,9 +8,12 @@ modelling with binary variables):
 * a linkage ``a => b`` is ``s_a <= s_b`` and ``not (a and b)`` is ``s_a + s_b <= 1``, with
   ``s_a = sum_{o in A} x[i_a, o]`` (exactly 0 or 1 by the one-hot rows).
 * an interaction term ``AND_k (issue i_k takes an option in S_k)`` gets a column
-  ``y in [0, 1]`` with ``y <= s_k`` for each condition and ``y >= sum_k s_k - (K - 1)``.
-  Both bounds are always written, because a term may help one party and hurt another,
-  so ``y`` equals the conjunction exactly at every integer point.
+  ``y in [0, 1]`` with ``y <= s_k`` for each condition when the term pays some party
+  more than 0, and ``y >= sum_k s_k - (K - 1)`` when it pays some party less than 0
+  (both for a term of mixed sign, so that ``y`` is then the conjunction exactly). A term
+  that only helps is thus only bounded above by its conjunction, one that only hurts
+  only below; by the argument below, that loses nothing. ``s_k`` sums the options of
+  ``S_k`` that cross no red line.
 * the utility of party ``p`` is a linear expression. Ordinary parties:
   ``u_p = base_p + sum util[o, p] x[o] + sum values[t, p] y_t`` (written straight into
   objectives and rows). Clipped parties (``u = min(1, max(0, raw))``): a column
@@ -24,9 +27,10 @@ Why the clipped encoding is exact for our uses: every objective this package opt
 is nondecreasing in each ``u_p`` (weighted sums, a minimum, a KS ratio, a sum of concave
 logarithms) and every constraint on ``u_p`` is a lower bound (``u_p >= d_p``,
 ``u_p >= eps``, ``u_p >= u_p(tentative)``). Any feasible point can therefore raise each
-``u_p`` to its true value without losing feasibility or objective, so the optimum over
-the relaxed set equals the optimum over the true utilities, and the package it selects
-is optimal. Utilities reported to callers are always recomputed from the package.
+``u_p`` to its true value (each ``z_p`` to its clipped raw utility, each one-sided ``y``
+to its conjunction) without losing feasibility or objective, so the optimum over the
+relaxed set equals the optimum over the true utilities, and the package it selects is
+optimal. Utilities reported to callers are always recomputed from the package.
 
 A result counts as *proven* only when HiGHS reports ``Optimal`` and the relative gap
 ``|bound - objective| / max(1, |objective|)`` is at most ``1e-9`` (``mip_rel_gap`` and
@@ -190,12 +194,15 @@ class Encoding:
             y.append(col)
             total_cols: list[int] = [col]
             total_vals: list[float] = [1.0]
+            helps, hurts = bool((term.values > 0).any()), bool((term.values < 0).any())
             for issue, mask in zip(term.issues, term.masks, strict=True):
                 s, vs = self._selector(issue, mask)
-                self._row(-np.inf, 0.0, [col, *s], [1.0] + [-v for v in vs])
+                if helps:
+                    self._row(-np.inf, 0.0, [col, *s], [1.0] + [-v for v in vs])
                 total_cols += s
                 total_vals += [-v for v in vs]
-            self._row(-(len(term.issues) - 1.0), np.inf, total_cols, total_vals)
+            if hurts:
+                self._row(-(len(term.issues) - 1.0), np.inf, total_cols, total_vals)
         lo_raw, _ = pr.raw_bounds()
         self.expr: list[tuple[list[int], list[float], float]] = []
         for p in range(pr.n_parties):
@@ -241,7 +248,8 @@ class Encoding:
     # ------------------------------------------------------------------ building
     def _selector(self, issue: int, mask: np.ndarray) -> tuple[list[int], list[float]]:
         lo = int(self.problem.offsets[issue])
-        cols = [int(self.x[lo + o]) for o in np.flatnonzero(mask)]
+        allowed = self.problem.allowed[lo:lo + mask.shape[0]]
+        cols = [int(self.x[lo + o]) for o in np.flatnonzero(mask & allowed)]
         return cols, [1.0] * len(cols)
 
     def _col(self, lb: float, ub: float, *, integer: bool = False) -> int:
