@@ -104,15 +104,24 @@ def _slack(margins: NDArray[np.float64], ok: NDArray[np.bool_], scenario: Scenar
     return np.asarray(np.minimum(veto_min, m.mean(axis=1)))
 
 
-def _spearman(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Spearman correlation of each column of ``x`` ``(S, K)`` with ``y`` ``(S,)``."""
+def _centred_ranks(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Ranks of each column of ``x`` ``(S, K)`` (ties averaged) minus their mean."""
     from scipy.stats import rankdata  # heavy; only robustness needs it
 
-    if x.shape[1] == 0 or np.ptp(y) == 0:
-        return np.zeros(x.shape[1])
-    rx = np.apply_along_axis(rankdata, 0, x)
+    rx = np.asarray(rankdata(x, axis=0), dtype=np.float64).reshape(x.shape)
+    return np.asarray(rx - rx.mean(axis=0), dtype=np.float64)
+
+
+def _spearman(rx: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Spearman correlation of each column of ``x`` with ``y`` ``(S,)``.
+
+    ``rx`` is :func:`_centred_ranks` of ``x``, ranked once for every plan and party.
+    """
+    if rx.shape[1] == 0 or np.ptp(y) == 0:
+        return np.zeros(rx.shape[1])
+    from scipy.stats import rankdata  # heavy; only robustness needs it
+
     ry = rankdata(y)
-    rx -= rx.mean(axis=0)
     ry -= ry.mean()
     denom = np.sqrt((rx**2).sum(axis=0) * (ry**2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -172,7 +181,7 @@ def robustness(
             progress(stop, samples)
     accept = (margins >= -EPS) & ~red[None, :, :]
     uncertain = space.uncertain
-    x = theta[:, uncertain]
+    x = _centred_ranks(theta[:, uncertain])
     results = []
     for j, plan in enumerate(plans):
         passed = ratified(accept[:, j, :], scenario.ratification, scenario.party_ids)
