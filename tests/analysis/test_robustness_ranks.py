@@ -34,3 +34,28 @@ def test_constant_outcome_or_no_parameters_give_zero() -> None:
     x = np.arange(12.0).reshape(6, 2)
     np.testing.assert_array_equal(_spearman(_centred_ranks(x), np.ones(6)), [0.0, 0.0])
     assert _spearman(_centred_ranks(np.zeros((6, 0))), np.arange(6.0)).shape == (0,)
+
+
+def test_ranks_match_scipy_rankdata_with_ties() -> None:
+    from scipy.stats import rankdata
+
+    from accord.analysis.robustness import _ranks
+
+    rng = np.random.default_rng(9)
+    for shape in ((1, 1), (7, 3), (500, 6)):
+        x = rng.integers(0, 5, size=shape).astype(float)
+        x[:, 0] = rng.normal(size=shape[0])  # one column without ties
+        np.testing.assert_array_equal(_ranks(x), rankdata(x, axis=0))
+
+
+def test_robustness_does_not_import_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from accord.app.catalog import resolve; "
+            "from accord.analysis.robustness import robustness; s = resolve('harbour-teaching'); "
+            "robustness(s, s.plans, np.random.default_rng(1), 50); "
+            "print('scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    assert out == "False"  # SciPy's import takes seconds: more than the whole computation

@@ -104,11 +104,29 @@ def _slack(margins: NDArray[np.float64], ok: NDArray[np.bool_], scenario: Scenar
     return np.asarray(np.minimum(veto_min, m.mean(axis=1)))
 
 
+def _ranks(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Ranks 1..S of each column of ``x`` ``(S, K)``, tied values sharing their mean rank.
+
+    (What ``scipy.stats.rankdata(x, axis=0)`` computes; numpy alone keeps SciPy's import,
+    seconds on two cores, out of ``accord robustness``, ``report`` and ``demo``.)
+    """
+    s, k = x.shape
+    order = np.argsort(x, axis=0, kind="stable")
+    ordered = np.take_along_axis(x, order, axis=0)
+    starts = np.ones((s, k), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    group = (np.cumsum(starts, axis=0) - 1) + np.arange(k) * s  # tie groups, per column
+    position = np.broadcast_to(np.arange(1.0, s + 1.0)[:, None], (s, k))
+    total = np.bincount(group.ravel(), weights=position.ravel(), minlength=s * k)
+    size = np.bincount(group.ravel(), minlength=s * k)
+    ranks = np.empty((s, k))
+    np.put_along_axis(ranks, order, (total / np.maximum(size, 1))[group], axis=0)
+    return ranks
+
+
 def _centred_ranks(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """Ranks of each column of ``x`` ``(S, K)`` (ties averaged) minus their mean."""
-    from scipy.stats import rankdata  # heavy; only robustness needs it
-
-    rx = np.asarray(rankdata(x, axis=0), dtype=np.float64).reshape(x.shape)
+    rx = _ranks(x)
     return np.asarray(rx - rx.mean(axis=0), dtype=np.float64)
 
 
@@ -119,10 +137,7 @@ def _spearman(rx: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.flo
     """
     if rx.shape[1] == 0 or np.ptp(y) == 0:
         return np.zeros(rx.shape[1])
-    from scipy.stats import rankdata  # heavy; only robustness needs it
-
-    ry = rankdata(y)
-    ry -= ry.mean()
+    ry = _centred_ranks(y.reshape(-1, 1))[:, 0]
     denom = np.sqrt((rx**2).sum(axis=0) * (ry**2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = (rx * ry[:, None]).sum(axis=0) / denom
