@@ -36,9 +36,13 @@ system-deps:
 test: $(VENV)/.stamp-test system-deps lint
 	$(BIN)/pytest
 
-bench: $(VENV)/.stamp-test
+# Every benchmark, each beside its reference measured in the same run (about 15 minutes).
+bench: $(VENV)/.stamp-test system-deps
+	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_evaluate.py
 	$(BIN)/python benchmarks/bench_solve.py
+	$(BIN)/python benchmarks/bench_negotiate.py
+	$(BIN)/python benchmarks/bench_service.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis accord-report.html

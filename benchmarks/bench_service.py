@@ -11,6 +11,10 @@ in the bundled ``ukraine-2025`` room (4 parties, 27 points). Latency is measured
 each request's scheduled start (no coordinated omission). Bounded in time and count, only
 127.0.0.1. Goal: p99 <= 50 ms at 200 requests/s.
 
+Reference, measured in the same run on the same server: the same clients at the same rate
+asking ``GET /health`` (no database, no authentication): the floor that the HTTP stack and
+the machine's load set. The ratio of the workload's p99 to that floor is printed.
+
     .venv/bin/python benchmarks/bench_service.py [--rate 200] [--seconds 20] [--clients 50]
         [--backend sqlite --backend postgresql]
 """
@@ -196,14 +200,17 @@ async def client(conn: Connection, k: int, ctx: dict[str, Any], rate: float, t_e
             await asyncio.sleep(next_at - now)
         scheduled = next_at
         next_at += interval
-        op = rng.choices([m for m, _ in MIX], [w for _, w in MIX])[0]
+        op = "health" if ctx.get("reference") else rng.choices([m for m, _ in MIX],
+                                                                [w for _, w in MIX])[0]
         if op == "vote" and (not is_party or not proposals):
             op = "read_draft"
         if op == "propose" and not is_party and token not in ctx["tokens"]["mediator"]:
             op = "evaluate"
         sent[0] += 1
         try:
-            if op == "read_draft":
+            if op == "health":
+                code, _ = await conn.request("GET", "/health", token)
+            elif op == "read_draft":
                 code, _ = await conn.request("GET", f"/rooms/{room}/drafts/{ctx['draft']}",
                                              token)
             elif op == "evaluate":
@@ -287,6 +294,9 @@ def run_backend(name: str, args: argparse.Namespace) -> list[str]:
             stats, elapsed, cpu, load = asyncio.run(drive(
                 server.port, server.proc.pid, ctx, args.clients, args.rate, args.warmup,
                 args.seconds, args.max_requests))
+            floor, floor_elapsed, _, _ = asyncio.run(drive(
+                server.port, server.proc.pid, {**ctx, "reference": True}, args.clients,
+                args.rate, 1.0, args.seconds, args.max_requests))
         finally:
             server.stop()
             if pg is not None:
@@ -306,6 +316,11 @@ def run_backend(name: str, args: argparse.Namespace) -> list[str]:
                     f"{outcome} |")
     rows.append(f"| {name} | server CPU per request | | | | | | {cpu / max(1, total) * 1000:.2f}"
                 f" ms; machine load average {load:.1f} |")
+    ref = floor.latency.get("health", [])
+    rows.append(f"| {name} | reference: GET /health, same clients and rate | {len(ref)} | "
+                f"{len(ref) / floor_elapsed:.0f} | {pct(ref, 50):.1f} | {pct(ref, 99):.1f} | "
+                f"{pct(ref, 100):.1f} | workload p99 / reference p99 = "
+                f"{pct(every, 99) / max(pct(ref, 99), 1e-9):.1f}x |")
     goal = pct(every, 99) <= 50 and total / elapsed >= 0.95 * args.rate
     rows.append(f"| {name} | **goal p99 <= 50 ms at {args.rate:.0f}/s** | | | | | | "
                 f"{'met' if goal else 'NOT met'} |")

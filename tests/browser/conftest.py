@@ -6,7 +6,13 @@ If it is missing, every browser test FAILS and says how to install it.
 
 Every page loads in a context that records each request's URL and aborts any that does
 not go to the test server, so ``Browser.assert_local`` can prove that nothing left
-localhost. Screenshots go to ``test-output/screenshots/`` (git-ignored).
+localhost. Screenshots go to ``test-output/screenshots/`` (git-ignored); they show the
+viewport, not the whole page (a report-length page is 35,000 px tall).
+
+Tests wait on conditions (the load event of a navigation, every chart drawn, a text
+shown), never for a fixed time or for the network to fall quiet. :data:`PATIENCE` only
+bounds a wait that would otherwise hang: it is generous so that a loaded machine is slow,
+not failing.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ADMIN_TOKEN = "admin-token-for-the-browser-tests-0123456789abcdef"
+#: Longest wait for any condition, in milliseconds (a hang detector, not a speed limit).
+PATIENCE = 180_000
 
 
 def _service_app(db_url: str) -> Any:
@@ -86,7 +94,7 @@ def server() -> Iterator[Server]:
     srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE / 1000
     while not srv.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the test server did not start", pytrace=False)
@@ -129,9 +137,18 @@ class Browser:
 
     def goto(self, path: str) -> Any:
         """Load ``path``, wait for its charts, and return the page."""
-        response = self.page.goto(self.base + path)
+        response = self.page.goto(self.base + path, wait_until="load")
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-        self.page.wait_for_load_state("networkidle")
+        self.wait_for_charts()
+        return self.page
+
+    def submit(self, target: Any) -> Any:
+        """Click ``target`` (a selector or a locator) that submits a form, wait for the
+        page it leads to (its load event) and for that page's charts; return the page."""
+        # a selector means its first match, as with ``page.click``
+        button = self.page.locator(target).first if isinstance(target, str) else target
+        with self.page.expect_navigation(wait_until="load"):
+            button.click()
         self.wait_for_charts()
         return self.page
 
@@ -140,7 +157,7 @@ class Browser:
         self.page.wait_for_function(
             "() => [...document.querySelectorAll('[data-vega-spec]')]"
             ".every(e => e.getAttribute('data-rendered') === 'true')",
-            timeout=15_000,
+            timeout=PATIENCE,
         )
 
     def assert_local(self) -> None:
@@ -154,10 +171,10 @@ class Browser:
         assert not self.errors, f"console errors: {self.errors}"
 
     def screenshot(self, name: str) -> Path:
-        """A full-page screenshot under ``test-output/screenshots/``."""
+        """A screenshot of the viewport under ``test-output/screenshots/``."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=False, timeout=PATIENCE)
         return path
 
     def axe_violations(self, impacts: tuple[str, ...] = ("serious", "critical")
@@ -190,7 +207,8 @@ def _browser(chromium: Any, server: Server, *, bypass_csp: bool = False) -> Brow
     context.route("**/*", route)
     page.on("console", lambda m: b.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: b.errors.append(str(exc)))
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PATIENCE)
+    page.set_default_navigation_timeout(PATIENCE)
     return b
 
 

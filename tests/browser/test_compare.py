@@ -19,9 +19,7 @@ def test_compare_two_drafts(web: Browser) -> None:
     for box in page.locator("input[name=draft]").all():
         if box.get_attribute("value") not in ("us-28-point", "e3-counter"):
             box.uncheck()
-    page.click("form.pick button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    web.wait_for_charts()
+    web.submit("form.pick button[type=submit]")
     assert "draft=us-28-point" in page.url and "draft=e3-counter" in page.url
     heads = page.locator("#points-table thead th").all_inner_texts()
     assert len(heads) == 3

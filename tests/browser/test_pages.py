@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import struct
+from pathlib import Path
+
 import pytest
 
-from tests.browser.conftest import Browser
+from tests.browser.conftest import VIEWPORT, Browser
 from tests.browser.pages import HARBOUR, PAGES, UA
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file (from its IHDR chunk)."""
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return width, height
 
 
 @pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_loads_offline(web: Browser, name: str, path: str, heading: str) -> None:
     page = web.goto(path)
     assert heading in page.inner_text("h1")
-    web.screenshot(name)
+    # the viewport, not a page-long image (tens of thousands of pixels, seconds to encode)
+    assert png_size(web.screenshot(name)) == (VIEWPORT["width"], VIEWPORT["height"])
     web.assert_local()
     web.assert_no_errors()
     assert any(u.startswith(web.base + "/web/static/") for u in web.requests)
@@ -61,14 +71,10 @@ def test_simulation_runs_a_session_and_the_experiment(web: Browser) -> None:
     assert page.locator("#chart-offers svg").count() == 1
     page.select_option("#protocol", "single-text")
     page.select_option("#strategy", "conceder")
-    page.click("form.pick button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    web.wait_for_charts()
+    web.submit("form.pick button[type=submit]")
     assert "single-text" in page.inner_text("#session-facts")
     page.fill("#runs", "2")
-    page.click("#experiment button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    web.wait_for_charts()
+    web.submit("#experiment button[type=submit]")
     arms = page.locator("#chart-experiment figcaption tbody tr th, "
                         "#chart-experiment figcaption tbody tr td:first-child").all_inner_texts()
     assert {"exclusive", "inclusive", "single-text"} <= set(arms)

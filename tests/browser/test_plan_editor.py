@@ -63,7 +63,6 @@ def test_form_works_without_javascript_too(web: Browser) -> None:
 def test_loading_a_draft_discards_edits(web: Browser) -> None:
     page = web.goto(f"/web/scenarios/{HARBOUR}/plan?base=authority-proposal&c.berths=two-berths")
     page.select_option("#base", "fishers-proposal")
-    page.click("button[data-reset]")
-    page.wait_for_load_state("networkidle")
+    web.submit("button[data-reset]")
     assert "Unchanged from" in page.inner_text("#results")
     assert "base=fishers-proposal" in page.url

@@ -47,8 +47,7 @@ def room(server: Server) -> Room:
 def login(web: Browser, token: str) -> None:
     web.goto("/web/rooms")
     web.page.fill("#token", token)
-    web.page.click("form.login button[type=submit]")
-    web.page.wait_for_load_state("networkidle")
+    web.submit("form.login button[type=submit]")
 
 
 def _private_markers(server: Server, room: Room, party: str) -> list[str]:
@@ -137,8 +136,7 @@ def test_votes_until_ratified(new_browser: Callable[..., Browser], server: Serve
         login(web, room.parties[party])
         article = web.page.locator(f"#proposal-{pid}")
         assert article.get_attribute("data-status") == "open"
-        article.locator("button[value=accept]").click()
-        web.page.wait_for_load_state("networkidle")
+        web.submit(article.locator("button[value=accept]"))
         assert "Your vote to accept was recorded" in web.page.inner_text("main")
         status = web.page.locator(f"#proposal-{pid}").get_attribute("data-status")
         assert status == ("ratified" if k == 2 else "open")
@@ -166,8 +164,7 @@ def test_logout_forgets_the_token(new_browser: Callable[..., Browser], room: Roo
     token_cookie = next(c for c in cookies if c["name"] == "accord_room_token")
     assert token_cookie["httpOnly"] and token_cookie["sameSite"] == "Strict"
     assert web.page.evaluate("document.cookie") == ""  # invisible to page scripts
-    web.page.click(".room-head form button")
-    web.page.wait_for_load_state("networkidle")
+    web.submit(".room-head form button")
     assert not [c for c in web.context.cookies() if c["name"] == "accord_room_token"]
     web.page.goto(web.base + f"/web/rooms/{room.id}")
     assert web.page.url.endswith("/web/rooms")

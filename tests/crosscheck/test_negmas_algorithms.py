@@ -35,9 +35,19 @@ with ``I_p > d_p``):
 
 Accord's side: the frontier from :func:`accord.solve.frontier.pareto_frontier`; the
 solution concepts from :mod:`accord.solve.concepts` (``welfare``, ``nash``,
-``egalitarian``, ``kalai_smorodinsky``; ``NoAgreementError`` when no package is
-rational), or, if that module is missing, from exhaustive enumeration
-(:meth:`accord.analysis.space.Layout.chunks` and ``Tables.utilities``).
+``egalitarian``, ``kalai_smorodinsky``; ``NoAgreementError`` when no package is rational).
+
+Cost, and what NegMAS checks where (everything is compared in vectorised form, so the
+whole file takes seconds, not minutes):
+
+* utilities: on spaces of at most :data:`EVERY_OUTCOME` outcomes NegMAS enumerates its own
+  outcome space and its utility functions evaluate every outcome, which must equal
+  ``Tables.utilities`` in the same order; on larger spaces they evaluate a seeded sample of
+  :data:`SAMPLE` outcomes (the first and last included) against the same rows of
+  ``Tables.utilities``, and NegMAS's extractors then run on Accord's utilities, so checked.
+* frontiers: NegMAS's extractor (a Python loop over the points) runs on the *distinct*
+  utility vectors: the Pareto-optimal vectors of a multiset are those of its set, and the
+  5.8 million outcomes of the largest folder have fewer than 3,000 distinct vectors.
 """
 
 from __future__ import annotations
@@ -50,9 +60,28 @@ import pytest
 
 from accord.analysis.tables import Tables, compile_scenario
 from accord.formats.genius import import_genius
-from accord.model import EPS, RESOLUTION
-from tests.crosscheck.corpus import CORPUS, MISSING, corpus_folders, need_corpus
-from tests.negmas_bridge import NEGMAS_ERROR, negmas, outcome_space, utility_functions
+from accord.model import EPS
+from accord.solve import concepts
+from accord.solve.errors import NoAgreementError
+from tests.crosscheck.corpus import CORPUS, MISSING, need_corpus
+from tests.crosscheck.negmas_reference import (
+    EVERY_OUTCOME,
+    REGENERATE,
+    case_id,
+    corpus_cases,
+    fingerprint,
+    load,
+    negmas_front_rows,
+    negmas_utilities,
+    why_not_compared,
+)
+from tests.negmas_bridge import (
+    NEGMAS_ERROR,
+    negmas,
+    outcome_space,
+    outcomes_of,
+    utility_functions,
+)
 
 if negmas is None:  # pragma: no cover
     pytest.skip(NEGMAS_ERROR, allow_module_level=True)
@@ -63,42 +92,26 @@ from negmas.preferences.ops import (
     max_welfare_points,
     nash_points,
     pareto_frontier,
-    pareto_frontier_numpy,
 )
 
 pytestmark = [pytest.mark.negmas, pytest.mark.corpus,
               pytest.mark.filterwarnings("ignore::Warning")]
 
-MAX_OUTCOMES = 10_000_000
-MAX_PARTIES = 10
-#: Above three parties the frontiers get large (7 444 points for the 5-party killer
-#: robot domain) and both extractors take ~20 s; they are compared all the same.
-MAX_OUTCOMES_MANY_PARTIES = MAX_OUTCOMES
 TOL = 1e-9
-#: Profile pairs picked from folders holding alternative profiles for the same sides.
-PAIRS = {
-    "other/ItexvsCypressDomain": [
-        ("ItexvsCypress_CypressAReserve00", "ItexvsCypress_ItexBReserve00"),
-        ("ItexvsCypress_CypressAReserve05", "ItexvsCypress_ItexBReserve05"),
-        ("ItexvsCypress_CypressAReserve09", "ItexvsCypress_ItexBReserve09"),
-    ],
-    "other/journal_learning/four_issues": [("a_l_d_d", "b_l_d_d"), ("a_n_u_u", "b_n_u_u")],
-    "other/journal_learning/six_issues": [("a_l_u2_u1", "b_l_u_u"), ("a_n_t_t", "b_nr_d_d")],
-}
+#: Larger spaces than EVERY_OUTCOME: how many outcomes (seeded, the first and last
+#: included) NegMAS evaluates live.
+SAMPLE = 20_000
+CONCEPTS = {name: getattr(concepts, name)
+            for name in ("welfare", "nash", "egalitarian", "kalai_smorodinsky")}
+STORED = load()
 
 
 def cases() -> list[object]:
     if CORPUS is None:
         return [pytest.param(None, None, marks=pytest.mark.skip(reason=MISSING),
                              id="no-corpus")]
-    out: list[object] = []
-    for folder in corpus_folders():
-        if folder in PAIRS:
-            out += [pytest.param(folder, pair, id=f"{folder}[{'+'.join(pair)}]")
-                    for pair in PAIRS[folder]]
-        else:
-            out.append(pytest.param(folder, None, id=folder))
-    return out
+    return [pytest.param(folder, pair, id=case_id(folder, pair))
+            for folder, pair in corpus_cases()]
 
 
 # --------------------------------------------------------------------- accord side
@@ -114,7 +127,6 @@ class Ours:
     egalitarian: float | None
     ks_maximin: float | None
     ks_spread: float | None
-    source: str
 
 
 def accord_frontier(tables: Tables, rational: bool) -> np.ndarray:
@@ -139,14 +151,6 @@ def ks_value(u: np.ndarray, d: np.ndarray, ideal: np.ndarray, active: np.ndarray
     return float(gains(u, d, ideal)[active].min()) if active.any() else 0.0
 
 
-def concepts_module() -> Any:
-    try:
-        from accord.solve import concepts
-    except ImportError:
-        return None
-    return concepts
-
-
 def ours(tables: Tables, everything: np.ndarray) -> Ours:
     d = tables.reservation[0]
     rational = everything[(everything >= d - EPS).all(axis=1)]
@@ -154,51 +158,39 @@ def ours(tables: Tables, everything: np.ndarray) -> Ours:
     below = (everything < d).any()
     rational_frontier = accord_frontier(tables, True) if below else frontier
     welfare_all = float(everything.sum(axis=1).max())
-    welfare = nash = egalitarian = ks_maximin = ks_spread = None
-    if len(rational):
-        ideal = rational.max(axis=0)
-        active = ideal - d > 1e-12
-        welfare = float(rational.sum(axis=1).max())
-        nash = max(nash_value(u, d, active) for u in rational)
-        egalitarian = float((rational - d).min(axis=1).max())
-        ks_maximin = max(ks_value(u, d, ideal, active) for u in rational)
-        if active.all():
-            gf = gains(rational_frontier, d, ideal)
-            ks_spread = float((gf.max(axis=1) - gf.min(axis=1)).min())
-    source = "enumeration"
-    concepts = concepts_module()
-    if concepts is not None:  # pragma: no cover - depends on the solver's progress
-        source = "accord.solve.concepts"
-        from accord.solve.errors import NoAgreementError
-
-        solve = {name: getattr(concepts, name, None)
-                 for name in ("welfare", "nash", "egalitarian", "kalai_smorodinsky")}
-        missing = [k for k, f in solve.items() if f is None]
-        assert not missing, f"accord.solve.concepts lacks {missing}"
-        if not len(rational):
-            for f in solve.values():
-                with pytest.raises(NoAgreementError):
-                    f(tables)
-        else:
-            u = {k: np.asarray(f(tables).utilities, dtype=float) for k, f in solve.items()}
-            welfare = float(u["welfare"].sum())
-            nash = nash_value(u["nash"], d, active)
-            egalitarian = float((u["egalitarian"] - d).min())
-            ks_maximin = ks_value(u["kalai_smorodinsky"], d, ideal, active)
-    return Ours(frontier, rational_frontier, welfare_all, welfare, nash, egalitarian,
-                ks_maximin, ks_spread, source)
+    if not len(rational):
+        for f in CONCEPTS.values():
+            with pytest.raises(NoAgreementError):
+                f(tables)
+        return Ours(frontier, rational_frontier, welfare_all, None, None, None, None, None)
+    ideal = rational.max(axis=0)
+    active = ideal - d > 1e-12
+    ks_spread = None
+    if active.all():
+        gf = gains(rational_frontier, d, ideal)
+        ks_spread = float((gf.max(axis=1) - gf.min(axis=1)).min())
+    u = {k: np.asarray(f(tables).utilities, dtype=float) for k, f in CONCEPTS.items()}
+    return Ours(frontier, rational_frontier, welfare_all,
+                welfare=float(u["welfare"].sum()),
+                nash=nash_value(u["nash"], d, active),
+                egalitarian=float((u["egalitarian"] - d).min()),
+                ks_maximin=ks_value(u["kalai_smorodinsky"], d, ideal, active),
+                ks_spread=ks_spread)
 
 
 # ----------------------------------------------------------------------- helpers
 def assert_same_points(a: np.ndarray, b: np.ndarray, what: str,
                        may_lack: np.ndarray | None = None) -> None:
-    """Every point of ``a`` is within TOL of one of ``b`` and vice versa."""
+    """Every point of ``a`` is within TOL of one of ``b`` (max-norm) and vice versa."""
+    from scipy.spatial import cKDTree
+
     def unmatched(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if not len(x):
             return np.zeros(0, dtype=bool)
         if not len(y):
             return np.ones(len(x), dtype=bool)
-        return np.array([np.abs(y - p).max(axis=1).min() > TOL for p in x])
+        gap, _ = cKDTree(y).query(x, k=1, p=np.inf)
+        return np.asarray(gap > TOL)
 
     lost = unmatched(a, b)
     if may_lack is not None:
@@ -208,52 +200,69 @@ def assert_same_points(a: np.ndarray, b: np.ndarray, what: str,
     assert not extra.any(), f"{what}: NegMAS points missing on Accord's side: {b[extra][:5]}"
 
 
-def on_grid(points: np.ndarray) -> np.ndarray:
-    """Utilities rounded to Accord's dominance resolution."""
-    return np.rint(points / RESOLUTION) * RESOLUTION
+def sample_rows(n: int, seed: int = 2014) -> np.ndarray:
+    """A seeded sample of :data:`SAMPLE` row numbers of ``n``, the first and last included."""
+    rng = np.random.default_rng(seed)
+    picked = rng.choice(n, size=min(n, SAMPLE) - 2, replace=False)
+    return np.unique(np.concatenate([[0, n - 1], picked]))
 
 
-def negmas_front(points: np.ndarray) -> np.ndarray:
-    """NegMAS's frontier extractor (``pareto_frontier_numpy``, what its ``pareto_frontier``
-    runs) on utilities compared at Accord's resolution."""
-    if not len(points):
-        return points
-    return points[pareto_frontier_numpy(on_grid(points), sort_by_welfare=True)]
+def negmas_fronts(s: Any, tables: Tables, packages: np.ndarray, everything: np.ndarray,
+                  ufuns: list[Any], key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The utilities NegMAS sees (checked against Accord's), its frontier of all packages
+    and its frontier of the rational ones.
+
+    Small spaces: NegMAS enumerates its outcome space, evaluates every outcome and
+    extracts both frontiers now, and its end-to-end ``pareto_frontier`` must agree. Large
+    spaces: NegMAS evaluates a sample against Accord's utilities, and its frontiers are
+    those stored by ``scripts/negmas_frontiers.py``, evaluated again by its utility
+    functions.
+    """
+    d = tables.reservation[0]
+    if len(packages) <= EVERY_OUTCOME:
+        outcomes = list(outcome_space(s).enumerate())
+        assert len(outcomes) == len(packages)
+        assert outcomes[-1] == tuple(i.options[-1].id for i in s.issues)
+        points = negmas_utilities(ufuns, outcomes)
+        np.testing.assert_allclose(points, everything, rtol=0, atol=1e-12)
+        rational = np.flatnonzero((points >= d).all(axis=1))
+        full = points[negmas_front_rows(points)]
+        neg_rational = points[rational[negmas_front_rows(points[rational])]]
+        # NegMAS's end-to-end path (exact float comparisons)
+        e2e, _ = pareto_frontier(ufuns, outcomes=outcomes)
+        e2e_points = np.array(e2e).reshape(-1, len(d))
+        assert_same_points(e2e_points[negmas_front_rows(e2e_points)], neg_rational,
+                           "end to end")
+        return points, full, neg_rational
+    rows = sample_rows(len(packages))
+    sampled = negmas_utilities(ufuns, outcomes_of(s, packages[rows]))
+    np.testing.assert_allclose(sampled, everything[rows], rtol=0, atol=1e-12)
+    stored = STORED.get(key)
+    assert stored is not None, f"no stored NegMAS frontier for {key}: run {REGENERATE}"
+    assert stored.fingerprint == fingerprint(tables), (
+        f"{key}: the utilities changed since NegMAS's frontier was stored; find out why, "
+        f"then run {REGENERATE}")
+    full = negmas_utilities(ufuns, outcomes_of(s, packages[stored.frontier]))
+    neg_rational = negmas_utilities(ufuns, outcomes_of(s, packages[stored.rational]))
+    assert (neg_rational >= d).all(), f"{key}: a stored rational point is not rational"
+    return everything, full, neg_rational
 
 
 # ------------------------------------------------------------------------- tests
 @pytest.mark.parametrize(("folder", "pair"), cases())
 def test_negmas_agrees_with_accord(folder: str, pair: tuple[str, str] | None) -> None:
     s = import_genius(need_corpus() / folder, profiles=pair)
-    if any(p.terms for p in s.preferences.values()):
-        pytest.skip("nonlinear (hyper-rectangle) profiles: 1e10+ outcomes; checked against "
-                    "the published frontiers instead")
-    if s.space_size > MAX_OUTCOMES:
-        pytest.skip(f"{s.space_size} outcomes > {MAX_OUTCOMES}: too many to enumerate "
-                    "on the NegMAS side")
-    if len(s.parties) > MAX_PARTIES:
-        pytest.skip(f"{len(s.parties)} alternative profiles; compared as chosen pairs")
-    if len(s.parties) > 3 and s.space_size > MAX_OUTCOMES_MANY_PARTIES:
-        pytest.skip(f"{len(s.parties)} parties x {s.space_size} outcomes: too many")
+    reason = why_not_compared(s)
+    if reason is not None:
+        pytest.skip(reason)
     tables = compile_scenario(s)
     d = tables.reservation[0]
     packages = np.concatenate(list(tables.layout.chunks()))
     everything = tables.utilities(packages)
-
-    # NegMAS side: its ufuns evaluate every outcome, in the same order as ours
     ufuns = utility_functions(s, tables)
-    outcomes = list(outcome_space(s).enumerate())
-    assert len(outcomes) == len(packages)
-    assert outcomes[-1] == tuple(i.options[-1].id for i in s.issues)
-    points = np.array([[float(u(o)) for u in ufuns] for o in outcomes])
-    np.testing.assert_allclose(points, everything, rtol=0, atol=1e-12)
-    full = negmas_front(points)
+    points, full, neg_rational = negmas_fronts(s, tables, packages, everything, ufuns,
+                                               case_id(folder, pair))
     rational_rows = (points >= d).all(axis=1)
-    neg_rational = negmas_front(points[rational_rows])
-    if len(outcomes) <= 50_000:  # NegMAS's end-to-end path (exact float comparisons)
-        e2e, _ = pareto_frontier(ufuns, outcomes=outcomes)
-        e2e_points = negmas_front(np.array(e2e).reshape(-1, len(d)))
-        assert_same_points(e2e_points, neg_rational, "end to end")
 
     mine = ours(tables, everything)
     assert_same_points(mine.frontier, full, "frontier")

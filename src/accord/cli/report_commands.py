@@ -17,6 +17,7 @@ from accord.app.results import ComparisonResult, SolveResult
 from accord.cli.common import EXIT_BAD_INPUT, console, err_console, guarded, load
 from accord.cli.core_commands import evaluation_table, robustness_table, run_robustness
 from accord.model import Scenario
+from accord.report.charts import warm_up
 from accord.report.make import DEAL_TITLE, EXPERIMENT_RUNS, SAMPLES
 from accord.report.make import report as make_report
 
@@ -80,6 +81,7 @@ def report(
     """Write one self-contained HTML report: drafts, charts, robustness, assumptions."""
     s = load(scenario)
     check_folder(output)
+    warm_up()  # the chart engine starts while the numbers are computed
     result = run_robustness(s, None, samples, seed, quiet=False)
     write_atomic(output, make_report(s, samples=samples, seed=seed, robustness=result))
     console.print(str(output.resolve()), highlight=False, soft_wrap=True)
@@ -129,6 +131,7 @@ def demo(
         raise typer.Exit(EXIT_BAD_INPUT)
     check_folder(output)
     start = time.perf_counter()
+    warm_up()  # the chart engine starts while the numbers are computed
     s = load(DEMO_SCENARIO)
     console.print(f"[bold]{s.title}[/bold]: {len(s.parties)} parties, {len(s.issues)} points, "
                   f"{len(s.plans)} plans; rule: {s.ratification.describe()}", highlight=False)

@@ -3,7 +3,10 @@
 Every builder returns a :class:`Chart`: a plain-dict Vega-Lite spec, a title, and a text
 alternative (a sentence plus a small table) for readers who cannot see the picture.
 :func:`to_svg` renders a chart offline with ``vl_convert`` (no network, no JavaScript in
-the output), so a report can inline it.
+the output), so a report can inline it. Rendering runs in background threads (``vl_convert``
+releases the GIL): :func:`warm_up` starts its JavaScript engine, whose first chart costs
+seconds, while the caller computes; :func:`prerender` starts a report's charts at once;
+:func:`to_svg` then waits for its chart, and renders the same spec only once.
 
 Charts name parties by their short id and drafts by their title; scenario text only ever
 travels as data values, never as field names or expressions.
@@ -11,8 +14,13 @@ travels as data values, never as field names or expressions.
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -369,17 +377,69 @@ def change_chart(scenario: Scenario, comparisons: Sequence[Comparison]) -> Chart
 _REF = re.compile(r'((?<![\w-])id="|url\(#|href="#)([^")]+)')
 
 
+#: Rendered specs kept (the SVG text of the last few charts; a report has five or six).
+_KEEP = 32
+#: A chart small enough to start the engine with.
+_WARM_UP_SPEC: dict[str, Any] = {
+    "$schema": SCHEMA, "data": {"values": [{"x": 0}]}, "mark": "point",
+    "encoding": {"x": {"field": "x", "type": "quantitative"}},
+}
+_lock = threading.Lock()
+_pool: list[ThreadPoolExecutor] = []
+_rendered: OrderedDict[str, Future[str]] = OrderedDict()
+
+
+def _render(spec_json: str) -> str:
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(json.loads(spec_json), allowed_base_urls=[]))
+
+
+def _start(spec: dict[str, Any]) -> tuple[str, Future[str]]:
+    """The rendering of ``spec``: started now in a background thread unless it already was."""
+    key = json.dumps(spec)  # also a private copy: the caller may change ``spec`` later
+    with _lock:
+        job = _rendered.get(key)
+        if job is None:
+            if not _pool:
+                _pool.append(ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
+                                                thread_name_prefix="accord-svg"))
+            job = _rendered[key] = _pool[0].submit(_render, key)
+            while len(_rendered) > _KEEP:
+                _rendered.popitem(last=False)
+        else:
+            _rendered.move_to_end(key)
+    return key, job
+
+
+def warm_up() -> None:
+    """Start ``vl_convert``'s JavaScript engine in the background (first chart: seconds)."""
+    _start(_WARM_UP_SPEC)
+
+
+def prerender(charts: Iterable[Chart]) -> None:
+    """Start rendering ``charts`` in background threads; :func:`to_svg` collects them."""
+    for chart in charts:
+        _start(chart.spec)
+
+
 def to_svg(chart: Chart, prefix: str | None = None) -> str:
     """Render ``chart`` to an SVG string offline, ready to inline in HTML.
 
     Element ids (gradients, clip paths) are renamed ``<prefix>-1``, ``<prefix>-2``, ...
     (default prefix: the chart's key) so that several charts can share one page and the
     same chart always renders to the same text; the XML namespace declarations, which
-    HTML does not need, are dropped. External data loads are refused.
+    HTML does not need, are dropped. External data loads are refused. A spec already
+    rendered (or started by :func:`prerender`) is not rendered again.
     """
-    import vl_convert
-
-    svg = vl_convert.vegalite_to_svg(chart.spec, allowed_base_urls=[])
+    key, job = _start(chart.spec)
+    try:
+        svg = job.result()
+    except BaseException:
+        with _lock:
+            if _rendered.get(key) is job:
+                del _rendered[key]  # a failed rendering is retried next time
+        raise
     pre = prefix or chart.key
     names: dict[str, str] = {}
 

@@ -130,6 +130,7 @@ def build_report(
     """
     items = assumptions(scenario)
     charts = build_charts(scenario, evaluations, robustness_result, comparisons)
+    ch.prerender(charts)  # in parallel, while the sections are written
     chain = ([comparisons[0].a.plan] + [c.b.plan for c in comparisons]) if comparisons else []
     body = [
         scenario_section(scenario, len(items)),

@@ -13,6 +13,7 @@ from accord.app import api
 from accord.app.experiment import experiment_chart_spec, experiment_summary
 from accord.app.results import ComparisonResult, Evaluation, RobustnessResult, SolveResult
 from accord.model import Scenario
+from accord.report.charts import warm_up
 from accord.report.deal import deal_section, experiment_section
 from accord.report.html import build_report
 
@@ -55,6 +56,7 @@ def report(scenario: api.ScenarioLike, *, samples: int = SAMPLES, seed: int = 20
     every assumption and, with ``experiment_runs > 0``, the backchannel experiment.
     """
     s = api.load(scenario)
+    warm_up()  # the chart engine starts while the numbers are computed
     evaluation = evaluation or api.evaluate(s)
     robustness = robustness or api.robustness(s, samples=samples, seed=seed,
                                               progress=progress)
