@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from accord.service.access import room_view
 from accord.service.audit import record
+from accord.service.backup_check import check_collisions, check_rows
 from accord.service.errors import ConflictError, InvalidInputError
 from accord.service.fingerprint import ordered_points, version_id
 from accord.service.scenarios import build, check_block, public_view
@@ -206,10 +207,9 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
     doc = _get(data, "scenario", dict, "backup")
     scenario = build(doc)
     parties = set(scenario.party_ids)
+    ids = check_rows(data, parties)
     prefs = _get(data, "preferences", list, "backup")
     for p in prefs:
-        if p["party_id"] not in parties:
-            raise InvalidInputError(f"preferences for unknown party {p['party_id']!r}")
         check_block(doc, p["party_id"], p["preferences"])
     audit_data = _get(data, "audit", dict, "backup")
     entries = _get(audit_data, "entries", list, "backup.audit")
@@ -223,6 +223,7 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
     with db.write() as session:
         if repo.lock_room(session, str(r["id"])) is not None:
             raise ConflictError(f"room {r['id']} already exists")
+        check_collisions(session, str(r["id"]), ids)
         room = Room(id=str(r["id"]), title=str(r["title"]), scenario_id=scenario.id,
                     scenario_json=canon.dumps(doc),
                     mediator_sees_preferences=bool(r["mediator_sees_preferences"]),
