@@ -105,6 +105,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("POST", "/rooms/{room_id}/blind-rounds/{round_id}/close"): ("mediator", {}),
     ("GET", "/rooms/{room_id}/audit"): ("mediator_or_admin", {}),
     ("GET", "/rooms/{room_id}/audit/verify"): ("mediator_or_admin", {}),
+    ("GET", "/rooms/{room_id}/audit/head"): ("mediator_or_admin", {}),
+    ("POST", "/rooms/{room_id}/leaks/trace"): ("mediator_or_admin", {"json": {"text": "x"}}),
     ("GET", "/rooms/{room_id}/export"): ("mediator_or_admin", {}),
 }
 

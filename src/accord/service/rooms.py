@@ -73,7 +73,7 @@ def create_room(db: Database, *, title: str, scenario: Scenario, mediator_name: 
         record(session, room, actor, "room.create", title=title, scenario_id=scenario.id,
                mediator_sees_preferences=mediator_sees_preferences)
         record(session, room, actor, "member.add", member_id=mediator.id, role="mediator",
-               party_id=None, via="room.create")
+               party_id=None, via="room.create", token_id=token.row.id)
         record(session, room, actor, "channel.create", channel_id=plenary.id,
                name="plenary", everyone=True, member_ids=[])
     return room, mediator, token.secret
@@ -157,7 +157,8 @@ def accept(db: Database, secret: str, name: str | None,
         inv.member_id = member.id
         token = issue_token(session, member, days=token_days, label="invitation")
         record(session, room, f"{member.role}:{member.id}", "member.add", member_id=member.id,
-               role=member.role, party_id=member.party_id, via=inv.id)
+               role=member.role, party_id=member.party_id, via=inv.id,
+               token_id=token.row.id)
     return member, token
 
 

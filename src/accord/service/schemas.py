@@ -539,6 +539,35 @@ class AuditEntryPublic(BaseModel):
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    redacted: bool = False
+
+
+class LeakTraceRequest(In):
+    """A leaked text to trace against the room's draft versions (all, or one)."""
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500_000)]
+    draft: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}_[0-9a-f]{16}@[0-9]{1,9}$")] \
+        | None = None
+
+
+class LeakTracePublic(BaseModel):
+    """The trace of a leaked text.
+
+    ``verdict`` is ``match``/``mixed`` when some version's reader is named, else
+    ``no_match`` with the best-scoring version (or none, without readable drafts).
+    """
+
+    verdict: str
+    results: list[dict[str, Any]]
+
+
+class AuditHead(BaseModel):
+    """A room's audit head, to publish: ``head`` is ``SEQ:HASH``."""
+
+    room_id: str
+    head: str
+    seq: int
+    hash: str
 
 
 class AuditPage(BaseModel):
