@@ -130,7 +130,8 @@ def export_room(session: Session, room: Room, *, full: bool,
                         "updated_at"])
         if not full and not view.in_channel(reader, d.channel_id):
             # briefed only: the newest version it may read is all it learns of the draft
-            row.update(version=vs[-1].version, updated_at=vs[-1].created_at)
+            row.update(channel_id=None, version=vs[-1].version,
+                       updated_at=vs[-1].created_at)
         drafts_out.append({
             **row,
             "versions": [{**_cols(v, ["version", "note", "author_id", "created_at"]),

@@ -278,7 +278,7 @@ class DraftPublic(BaseModel):
     """
 
     id: str
-    channel_id: str
+    channel_id: str | None  # None for a reader briefed a version, not in the channel
     title: str
     version: int
     latest_version: int
@@ -296,7 +296,7 @@ class DraftSummary(BaseModel):
     """A draft in a list: the versions the caller may read."""
 
     id: str
-    channel_id: str
+    channel_id: str | None  # None for a reader briefed a version, not in the channel
     title: str
     latest_version: int
     visible_versions: list[int]

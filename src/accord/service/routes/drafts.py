@@ -82,14 +82,21 @@ def _issue_order(state: ServiceState, session: Session, room: Room) -> list[str]
     return [i["id"] for i in doc["issues"]]
 
 
-def _draft_public(state: ServiceState, session: Session, room: Room, draft: Draft,
-                  v: DraftVersion, caller: Principal, briefed: bool) -> DraftPublic:
+def _draft_public(state: ServiceState, order: list[str], room: Room, draft: Draft,
+                  v: DraftVersion, caller: Principal, access: DraftAccess) -> DraftPublic:
+    """The caller's copy of a version (rendered here: call it outside write transactions).
+
+    A reader who is not in the draft's channel learns only the versions briefed to it:
+    its ``latest_version`` is the newest of those.
+    """
     texts: dict[str, str] = canon.loads(v.texts_json)
-    points = ordered_points(texts, _issue_order(state, session, room))
+    points = ordered_points(texts, order)
     text, marked = state.renders.render(room.id, points, room.fingerprint_key, draft.id,
                                         v.version, caller.member_id or "")
-    return DraftPublic(id=draft.id, channel_id=draft.channel_id, title=draft.title,
-                       version=v.version, latest_version=draft.version,
+    briefed = not access.in_channel
+    return DraftPublic(id=draft.id, channel_id=None if briefed else draft.channel_id,
+                       title=draft.title,
+                       version=v.version, latest_version=access.versions[-1],
                        choices=canon.loads(v.choices_json), points_with_text=list(points),
                        text=text, fingerprinted=marked, note=v.note, author_id=v.author_id,
                        created_at=v.created_at, briefed=briefed)
@@ -172,8 +179,10 @@ def create_draft(room_id: RoomId, channel_id: ObjectIdPath, body: DraftCreate,
         session.add(v)
         record(session, room, caller, "draft.create", draft_id=draft.id,
                channel_id=channel_id, version=1)
-        response.headers["ETag"] = etag(1)
-        return _draft_public(state, session, room, draft, v, caller, False)
+        order = _issue_order(state, session, room)
+    response.headers["ETag"] = etag(1)
+    # rendered after the commit: the write lock is not held while the copy is made
+    return _draft_public(state, order, room, draft, v, caller, DraftAccess(True, [1]))
 
 
 @router.get("/rooms/{room_id}/drafts")
@@ -185,10 +194,17 @@ def list_drafts(room_id: RoomId, state: State,
     out = []
     for d in drafts:
         versions = view.visible_versions(caller.member_id or "", d)
-        if versions:
-            out.append(DraftSummary(id=d.id, channel_id=d.channel_id, title=d.title,
-                                    latest_version=d.version, visible_versions=versions,
-                                    updated_at=d.updated_at))
+        if not versions:
+            continue
+        updated, channel = d.updated_at, d.channel_id
+        if not view.in_channel(caller.member_id or "", d.channel_id):
+            channel = None
+            # briefed only: nothing of the versions it cannot read
+            last = repo.get_draft_version(session, d.id, versions[-1])
+            updated = last.created_at if last is not None else d.created_at
+        out.append(DraftSummary(id=d.id, channel_id=channel, title=d.title,
+                                latest_version=versions[-1], visible_versions=versions,
+                                updated_at=updated))
     return out
 
 
@@ -202,8 +218,9 @@ def get_draft(room_id: RoomId, draft_id: ObjectIdPath, response: Response, state
     v = repo.get_draft_version(session, draft.id, access.versions[-1])
     if v is None:
         raise NotFoundError("no such version")
-    response.headers["ETag"] = etag(draft.version)
-    return _draft_public(state, session, room, draft, v, caller, not access.in_channel)
+    response.headers["ETag"] = etag(access.versions[-1])
+    return _draft_public(state, _issue_order(state, session, room), room, draft, v, caller,
+                         access)
 
 
 @router.put("/rooms/{room_id}/drafts/{draft_id}")
@@ -232,8 +249,10 @@ def revise_draft(room_id: RoomId, draft_id: ObjectIdPath, body: DraftRevise,
                          author_id=caller.member_id or "", created_at=stamp)
         session.add(v)
         record(session, room, caller, "draft.revise", draft_id=draft.id, version=draft.version)
-        response.headers["ETag"] = etag(draft.version)
-        return _draft_public(state, session, room, draft, v, caller, False)
+        order = _issue_order(state, session, room)
+    response.headers["ETag"] = etag(draft.version)
+    return _draft_public(state, order, room, draft, v, caller,
+                         DraftAccess(True, [draft.version]))
 
 
 @router.get("/rooms/{room_id}/drafts/{draft_id}/versions/{version}")
@@ -248,7 +267,8 @@ def get_draft_version(room_id: RoomId, draft_id: ObjectIdPath,
     v = repo.get_draft_version(session, draft.id, version)
     if v is None:
         raise NotFoundError("no such version")
-    return _draft_public(state, session, room, draft, v, caller, not access.in_channel)
+    return _draft_public(state, _issue_order(state, session, room), room, draft, v, caller,
+                         access)
 
 
 @router.get("/rooms/{room_id}/drafts/{draft_id}/diff")
