@@ -21,6 +21,7 @@ from accord.model import Scenario
 from accord.service import suggest, views
 from accord.service.access import room_view
 from accord.service.audit import record
+from accord.service.blind import refuse_unacceptable
 from accord.service.deps import (
     IfMatch,
     Mediator,
@@ -438,17 +439,23 @@ def get_round(room_id: RoomId, round_id: ObjectIdPath, state: State, session: Re
 @router.put("/rooms/{room_id}/blind-rounds/{round_id}/marks")
 def mark_packages(room_id: RoomId, round_id: ObjectIdPath, body: BlindMarks, state: State,
                   caller: Party) -> BlindMarksPublic:
-    """Privately mark the packages one's party would accept (replaces earlier marks)."""
+    """Privately mark the packages one's party would accept (replaces earlier marks).
+
+    Only packages the party itself accepts under its preferences may be marked (422
+    otherwise), so the overlap cannot be used to read another party's marks.
+    """
     party_id = caller.party_id or ""
     with room_write(state, caller, room_id) as (session, room):
         r = _get_round(session, room.id, round_id)
         if r.status != "open":
             raise ConflictError("the round is closed")
-        s = compiled_for(state.scenarios, session, room).scenario
+        compiled = compiled_for(state.scenarios, session, room)
+        s = compiled.scenario
         packages: dict[str, dict[str, str]] = {}
         for choices in body.packages:
             full = completed(s, choices)
             packages[_package_key(full)] = full
+        refuse_unacceptable(compiled, party_id, list(packages.values()))
         repo.delete_marks(session, r.id, party_id)
         session.flush()
         for key, full in sorted(packages.items()):
