@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Fewer threads than the default 40 keep the GIL hand-offs short under load.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
+        app.state.accord.renders.close()
         db.dispose()
 
     app = FastAPI(title="Accord mediation service", version="1", description=DESCRIPTION,

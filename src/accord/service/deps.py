@@ -118,6 +118,7 @@ def authenticate(request: Request, state: State, session: ReadSession,
         raise UnauthorizedError("token expired")
     if member.revoked_at is not None:
         raise UnauthorizedError("membership revoked")
+    state.requests.take(member.id)
     return Principal(False, member.id, member.room_id, member.role, member.party_id, tok.id,
                      tok.expires_at)
 
@@ -199,8 +200,11 @@ def room_write(state: ServiceState, principal: Principal,
     """A write transaction on a room: the room is locked and the caller re-checked.
 
     The caller's token and membership are checked again under the lock, so a write
-    racing with a revocation either commits before it or fails with 401.
+    racing with a revocation either commits before it or fails with 401. A member's
+    write is counted against its write rate limit before the lock is taken (429).
     """
+    if not principal.admin:
+        state.writes.take(principal.member_id or "")
     with state.db.write() as session:
         room = repo.lock_room(session, room_id)
         if room is None:

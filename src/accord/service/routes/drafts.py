@@ -25,6 +25,7 @@ from accord.service.deps import (
 )
 from accord.service.errors import ConflictError, InvalidInputError, NotFoundError
 from accord.service.fingerprint import ordered_points
+from accord.service.ratelimit import check_quota
 from accord.service.scenarios import room_document
 from accord.service.schemas import (
     BriefingCreate,
@@ -75,6 +76,10 @@ def _check_content(state: ServiceState, session: Session, room: Room, choices: d
     unknown = sorted(set(texts) - set(issues))
     if unknown:
         raise InvalidInputError(f"texts for unknown points: {', '.join(unknown)}")
+
+
+def _size(choices: dict[str, str], texts: dict[str, str], note: str) -> int:
+    return len(canon.dumps(choices)) + len(canon.dumps(texts)) + len(note)
 
 
 def _issue_order(state: ServiceState, session: Session, room: Room) -> list[str]:
@@ -167,6 +172,8 @@ def create_draft(room_id: RoomId, channel_id: ObjectIdPath, body: DraftCreate,
                                                                   channel_id):
             raise NotFoundError("no such channel")
         _check_content(state, session, room, body.choices, body.texts)
+        check_quota(session, room.id, state.settings.room_quota_bytes,
+                    _size(body.choices, body.texts, body.note))
         stamp = now()
         draft = Draft(id=new_id("dr"), room_id=room.id, channel_id=channel_id,
                       title=body.title, version=1, created_by=caller.member_id or "",
@@ -197,12 +204,13 @@ def list_drafts(room_id: RoomId, state: State,
         if not versions:
             continue
         updated, channel = d.updated_at, d.channel_id
+        channel_shown: str | None = channel
         if not view.in_channel(caller.member_id or "", d.channel_id):
-            channel = None
+            channel_shown = None
             # briefed only: nothing of the versions it cannot read
             last = repo.get_draft_version(session, d.id, versions[-1])
             updated = last.created_at if last is not None else d.created_at
-        out.append(DraftSummary(id=d.id, channel_id=channel, title=d.title,
+        out.append(DraftSummary(id=d.id, channel_id=channel_shown, title=d.title,
                                 latest_version=versions[-1], visible_versions=versions,
                                 updated_at=updated))
     return out
@@ -240,6 +248,8 @@ def revise_draft(room_id: RoomId, draft_id: ObjectIdPath, body: DraftRevise,
         if draft.version != expected:
             raise ConflictError(f"the draft is at version {draft.version}, not {expected}")
         _check_content(state, session, room, body.choices, body.texts)
+        check_quota(session, room.id, state.settings.room_quota_bytes,
+                    _size(body.choices, body.texts, body.note))
         stamp = now()
         draft.version += 1
         draft.updated_at = stamp
