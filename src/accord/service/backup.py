@@ -32,6 +32,7 @@ from accord.service.audit_view import visible_entries
 from accord.service.backup_check import check_collisions, check_rows
 from accord.service.errors import ConflictError, InvalidInputError
 from accord.service.fingerprint import ordered_points, version_id
+from accord.service.pref_bounds import check_numbers
 from accord.service.replay import check_entries, state_from_backup
 from accord.service.scenarios import build, check_block, public_view
 from accord.store import audit as chain
@@ -226,6 +227,7 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
     ids = check_rows(data, parties)
     prefs = _get(data, "preferences", list, "backup")
     for p in prefs:
+        check_numbers(p["preferences"], f"preferences of {p['party_id']}")
         check_block(doc, p["party_id"], p["preferences"])
     audit_data = _get(data, "audit", dict, "backup")
     entries = _get(audit_data, "entries", list, "backup.audit")

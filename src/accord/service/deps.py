@@ -8,6 +8,7 @@ authorisation errors are 403 (wrong role, or a member of another room).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -219,6 +220,7 @@ def room_write(state: ServiceState, principal: Principal,
         yield session, room
 
 
+_VERSION_RE = re.compile(r"[0-9]{1,9}")
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=64)]
 
 
@@ -232,7 +234,8 @@ def expected_version(if_match: str | None, body_value: int | None) -> int:
     header: int | None = None
     if if_match is not None:
         raw = if_match.strip().removeprefix("W/").strip('"')
-        if not raw.isdigit() or len(raw) > 9:
+        # ASCII digits only: str.isdigit() also accepts "²" and other digit symbols
+        if not _VERSION_RE.fullmatch(raw):
             raise InvalidInputError("If-Match must be a version ETag such as \"3\"")
         header = int(raw)
     if header is not None and body_value is not None and header != body_value:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy.orm import Session
 
-from accord.service import views
+from accord.service import names, views
 from accord.service.access import DraftAccess, draft_access, room_view
 from accord.service.audit import record
 from accord.service.deps import (
@@ -129,13 +129,16 @@ def create_channel(room_id: RoomId, body: ChannelCreate, state: State,
         unknown = sorted(ids - active)
         if unknown:
             raise InvalidInputError(f"not current members of this room: {', '.join(unknown)}")
-        channel = Channel(id=new_id("ch"), room_id=room.id, name=body.name, everyone=False,
+        name = names.normalise(body.name, "channel's name")
+        names.require_unique(name, [c.name for c in repo.channels_of(session, room.id)]
+                             + list(names.RESERVED_CHANNELS), "channel")
+        channel = Channel(id=new_id("ch"), room_id=room.id, name=name, everyone=False,
                           created_by=caller.member_id or "", created_at=now())
         session.add(channel)
         session.flush()
         for mid in sorted(ids):
             session.add(ChannelMember(channel_id=channel.id, member_id=mid))
-        record(session, room, caller, "channel.create", channel_id=channel.id, name=body.name,
+        record(session, room, caller, "channel.create", channel_id=channel.id, name=name,
                everyone=False, member_ids=sorted(ids))
         return views.channel(channel, ids)
 

@@ -54,7 +54,11 @@ def create_room(body: RoomCreate, state: State, caller: Admin) -> RoomCreated:
 
     The reply carries the mediator's token; it is shown only this once.
     """
-    scenario = load_source(body.scenario.bundled, body.scenario.text, body.scenario.format)
+    try:
+        scenario = load_source(body.scenario.bundled, body.scenario.text,
+                               body.scenario.format)
+    except RecursionError:  # "[" * 2000: the YAML/JSON parsers recurse per level
+        raise InvalidInputError("the scenario text is nested too deeply") from None
     room, mediator, token = ops.create_room(
         state.db, title=body.title, scenario=scenario, mediator_name=body.mediator_name,
         mediator_sees_preferences=body.mediator_sees_preferences, actor=caller.actor,
@@ -171,8 +175,15 @@ def me(state: State, session: ReadSession, caller: Caller) -> MePublic:
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)
 def new_token(body: TokenCreate, state: State, caller: SelfMember) -> TokenIssued:
-    """Issue another token for oneself (to rotate: issue one, then revoke the old one)."""
-    days = body.expires_in_days or state.settings.token_days
+    """Issue another token for oneself (to rotate: issue one, then revoke the old one).
+
+    The server's token lifetime (``ACCORD_TOKEN_DAYS``) is a ceiling: a longer
+    ``expires_in_days`` is shortened to it.
+    """
+    ceiling = state.settings.token_days
+    days = body.expires_in_days or ceiling
+    if ceiling is not None and days is not None:
+        days = min(days, ceiling)
     with room_write(state, caller, caller.room_id or "") as (session, room):
         m = repo.get_member(session, room.id, caller.member_id or "")
         if m is None:
