@@ -42,7 +42,6 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/openapi.json"): ("public", {}),
     ("GET", "/docs"): ("public", {}),
     ("GET", "/docs/oauth2-redirect"): ("public", {}),
-    ("GET", "/redoc"): ("public", {}),
     ("GET", "/health"): ("public", {}),
     ("GET", "/scenarios"): ("public", {}),
     ("POST", "/invitations/accept"): ("public", {"json": {"token": "no-such-invitation"}}),

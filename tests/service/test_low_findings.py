@@ -131,3 +131,15 @@ def test_web_room_page_and_session_token(db_url: str) -> None:
         assert r.status_code == 303
         assert api.get("/me", session).status_code == 401  # revoked at logout
         assert api.get("/me", a).status_code == 200  # the member's own token still works
+
+
+def test_docs_page_loads_nothing_from_elsewhere(api: Api) -> None:
+    """Finding 17: /docs and its scripts come from this server."""
+    page = api.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/docs/assets/{asset}" in page.text
+        r = api.get(f"/docs/assets/{asset}")
+        assert r.status_code == 200 and len(r.content) > 10_000
+    assert api.get("/redoc").status_code == 404  # ReDoc exists only on a CDN
