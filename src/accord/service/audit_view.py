@@ -8,7 +8,9 @@ full only if it may open what the entry is about:
 * ``draft.create`` and ``draft.revise``: the members of the draft's channel;
 * ``draft.brief``: the members of the draft's channel and of the channel briefed;
 * ``proposal.create`` from a draft: everyone sees the proposal, but the draft's id and
-  version only those who may read that version.
+  version only those who may read that version;
+* ``vote.cast`` and ``vote.change`` in a room with sealed votes: while the proposal is
+  open, the vote's value is hidden (who voted is not).
 
 Any other member sees such an entry *redacted*: its ``seq``, time, ``prev_hash`` and
 ``hash`` (so the chain's links and its head can still be checked), with no actor, the
@@ -98,14 +100,32 @@ def _shown(reach: _Reach, reader: str, action: str,
     return p
 
 
+def _sealed_open(entries: list[AuditEntry]) -> set[str]:
+    """Proposals still open in a room with sealed votes (as the whole log tells)."""
+    sealed, open_ = False, set()
+    for e in entries:
+        if e.action == "room.create":
+            sealed = bool(canon.loads(e.payload).get("sealed_votes", False))
+        elif e.action == "proposal.create":
+            open_.add(canon.loads(e.payload)["proposal_id"])
+        elif e.action in ("proposal.decide", "proposal.withdraw"):
+            open_.discard(canon.loads(e.payload)["proposal_id"])
+    return open_ if sealed else set()
+
+
 def visible_entries(entries: Iterable[AuditEntry], reader: str | None) -> list[ViewEntry]:
     """The entries as ``reader`` (a member id; ``None``: the administrator) may see them."""
     reach = _Reach()
     out = []
-    for e in entries:
+    listed = list(entries)
+    sealed = _sealed_open(listed) if reader is not None else set()
+    for e in listed:
         payload: dict[str, Any] = canon.loads(e.payload)
         _learn(reach, e.action, payload)
         shown = payload if reader is None else _shown(reach, reader, e.action, payload)
+        if shown is not None and e.action in ("vote.cast", "vote.change") \
+                and shown.get("proposal_id") in sealed:
+            shown = {**shown, "vote": None}
         if shown is None:
             out.append(ViewEntry(e.seq, e.at, "", REDACTED, {}, e.prev_hash, e.hash, True))
         else:

@@ -30,6 +30,7 @@ from accord.service.access import room_view
 from accord.service.audit import record
 from accord.service.audit_view import visible_entries
 from accord.service.backup_check import check_collisions, check_rows
+from accord.service.enums import ProposalStatus
 from accord.service.errors import ConflictError, InvalidInputError
 from accord.service.fingerprint import ordered_points, version_id
 from accord.service.pref_bounds import check_numbers
@@ -91,7 +92,8 @@ def export_room(session: Session, room: Room, *, full: bool,
     issue_order = [i["id"] for i in doc["issues"]]
 
     room_out = _cols(room, ["id", "title", "scenario_id", "mediator_sees_preferences",
-                            "version", "created_at", "audit_seq", "audit_head"])
+                            "sealed_votes", "version", "created_at", "audit_seq",
+                            "audit_head"])
     if full:
         room_out["fingerprint_key"] = room.fingerprint_key
     reader = viewer or ""
@@ -150,12 +152,15 @@ def export_room(session: Session, room: Room, *, full: bool,
         _cols(b, ["id", "draft_id", "version", "channel_id", "briefed_by", "created_at"])
         for bs in view.briefings.values() for b in bs
         if b.draft_id in shown and (full or b.channel_id in mine)]
+    sealed = {p.id for p in proposals
+              if room.sealed_votes and p.status == ProposalStatus.OPEN and not full}
     out["proposals"] = [
         {**_cols(p, ["id", "title", "draft_id", "draft_version", "status", "version",
                      "created_by", "created_at", "decided_at"]),
          "choices": canon.loads(p.choices_json),
-         "votes": [_cols(v, ["id", "member_id", "party_id", "vote", "version", "created_at",
-                             "updated_at"]) for v in votes if v.proposal_id == p.id]}
+         "votes": [] if p.id in sealed else [
+             _cols(v, ["id", "member_id", "party_id", "vote", "version", "created_at",
+                       "updated_at"]) for v in votes if v.proposal_id == p.id]}
         for p in proposals]
     sgs = []
     for sg in repo.suggestions_of(session, room.id):
@@ -238,6 +243,10 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
                                 f"{verdict.first_bad_seq}: {verdict.reason}")
     if verdict.entries != int(r["audit_seq"]) or verdict.head != r["audit_head"]:
         raise InvalidInputError("the backup's audit head does not match its room")
+    with db.read() as session:  # first: never touch another room (checked again below)
+        if repo.get_room(session, str(r["id"])) is not None:
+            raise ConflictError(f"room {r['id']} already exists")
+        check_collisions(session, str(r["id"]), ids)
     differs = check_entries(entries, state_from_backup(data))
     if differs is not None:
         raise InvalidInputError(f"the backup's tables disagree with its audit log "
@@ -249,6 +258,7 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
         room = Room(id=str(r["id"]), title=str(r["title"]), scenario_id=scenario.id,
                     scenario_json=canon.dumps(doc),
                     mediator_sees_preferences=bool(r["mediator_sees_preferences"]),
+                    sealed_votes=r.get("sealed_votes") is True,
                     fingerprint_key=str(r["fingerprint_key"]), version=int(r["version"]),
                     created_at=str(r["created_at"]), audit_seq=int(r["audit_seq"]),
                     audit_head=str(r["audit_head"]))

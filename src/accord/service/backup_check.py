@@ -157,8 +157,9 @@ def check_rows(data: dict[str, Any], parties: Iterable[str]) -> Ids:
     _name(room, "title", "room")
     _time(room, "created_at", "room")
     _int(room, "version", "room")
-    if not isinstance(room.get("mediator_sees_preferences"), bool):
-        raise _fail("room.mediator_sees_preferences", "must be true or false")
+    if not isinstance(room.get("mediator_sees_preferences"), bool) or \
+            not isinstance(room.get("sealed_votes", False), bool):
+        raise _fail("room", "mediator_sees_preferences and sealed_votes must be true or false")
     key = room.get("fingerprint_key")
     if not isinstance(key, str) or not re.fullmatch(r"[0-9a-f]{32,64}", key):
         raise _fail("room.fingerprint_key", "must be 32 to 64 lowercase hex digits")

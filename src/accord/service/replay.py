@@ -61,8 +61,8 @@ def _apply(st: RoomState, seq: int, action: str, p: Mapping[str, Any],
     parts = st.parts
     if action == "room.create":
         st.set("room", "room", {"title": p["title"], "version": 1,
-                                "mediator_sees_preferences": p["mediator_sees_preferences"]},
-               seq)
+                                "mediator_sees_preferences": p["mediator_sees_preferences"],
+                                "sealed_votes": p.get("sealed_votes", False)}, seq)
     elif action == "room.update":
         room = dict(parts["room"]["room"])
         room["version"] = p["version"]
@@ -171,7 +171,8 @@ def state_from_tables(session: Session, room: Room) -> RoomState:
     rounds = repo.rounds_of(session, room.id)
     return _build(
         room={"title": room.title, "version": room.version,
-              "mediator_sees_preferences": room.mediator_sees_preferences},
+              "mediator_sees_preferences": room.mediator_sees_preferences,
+              "sealed_votes": room.sealed_votes},
         members=[(m.id, m.role, m.party_id, m.revoked_at) for m in members],
         tokens=[(t.id, t.member_id, t.revoked_at)
                 for t in repo.tokens_of(session, [m.id for m in members])],
@@ -197,7 +198,8 @@ def state_from_backup(data: Mapping[str, Any]) -> RoomState:
     r = data["room"]
     return _build(
         room={"title": r["title"], "version": r["version"],
-              "mediator_sees_preferences": r["mediator_sees_preferences"]},
+              "mediator_sees_preferences": r["mediator_sees_preferences"],
+              "sealed_votes": r.get("sealed_votes", False)},
         members=[(m["id"], m["role"], m["party_id"], m["revoked_at"]) for m in data["members"]],
         tokens=[(t["id"], t["member_id"], t["revoked_at"]) for t in data["tokens"]],
         invitations=[(i["id"], i["member_id"]) for i in data["invitations"]],

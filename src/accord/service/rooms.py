@@ -57,7 +57,8 @@ def issue_token(session: Session, member: Member, *, days: float | None,
 
 def create_room(db: Database, *, title: str, scenario: Scenario, mediator_name: str,
                 mediator_sees_preferences: bool, actor: str,
-                token_days: float | None = None) -> tuple[Room, Member, str]:
+                token_days: float | None = None,
+                sealed_votes: bool = False) -> tuple[Room, Member, str]:
     """Create a room with its mediator and plenary channel; return the mediator's token."""
     doc = to_document(scenario)
     stamp = now()
@@ -66,7 +67,8 @@ def create_room(db: Database, *, title: str, scenario: Scenario, mediator_name: 
         room = Room(id=new_id("rm"), title=title, scenario_id=scenario.id,
                     scenario_json=canon.dumps(doc),
                     mediator_sees_preferences=mediator_sees_preferences,
-                    fingerprint_key=new_room_key(), version=1, created_at=stamp,
+                    sealed_votes=sealed_votes, fingerprint_key=new_room_key(), version=1,
+                    created_at=stamp,
                     audit_seq=0, audit_head=GENESIS)
         session.add(room)
         session.flush()
@@ -80,7 +82,8 @@ def create_room(db: Database, *, title: str, scenario: Scenario, mediator_name: 
         session.flush()
         token = issue_token(session, mediator, days=token_days, label="mediator")
         record(session, room, actor, "room.create", title=title, scenario_id=scenario.id,
-               mediator_sees_preferences=mediator_sees_preferences)
+               mediator_sees_preferences=mediator_sees_preferences,
+               sealed_votes=sealed_votes)
         record(session, room, actor, "member.add", member_id=mediator.id, role="mediator",
                party_id=None, via="room.create", token_id=token.row.id)
         record(session, room, actor, "channel.create", channel_id=plenary.id,
@@ -99,7 +102,8 @@ def room_public(session: Session, room: Room, cache: ScenarioCache) -> RoomPubli
     plenary = repo.plenary_of(session, room.id)
     return RoomPublic(id=room.id, title=room.title, scenario_id=room.scenario_id,
                       mediator_sees_preferences=room.mediator_sees_preferences,
-                      version=room.version, created_at=room.created_at,
+                      sealed_votes=room.sealed_votes, version=room.version,
+                      created_at=room.created_at,
                       scenario=public_view(doc), preferences_status=status,
                       plenary_channel_id=plenary.id if plenary else None)
 

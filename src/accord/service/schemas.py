@@ -164,6 +164,8 @@ class RoomCreate(In):
     scenario: ScenarioSource
     mediator_name: Name
     mediator_sees_preferences: bool = False
+    #: hide each vote's value until its proposal is decided (who voted still shows)
+    sealed_votes: bool = False
 
 
 class RoomUpdate(In):
@@ -181,6 +183,7 @@ class RoomPublic(BaseModel):
     title: str
     scenario_id: str
     mediator_sees_preferences: bool
+    sealed_votes: bool = False
     version: int
     created_at: str
     scenario: dict[str, Any]

@@ -37,6 +37,7 @@ from accord.service.deps import (
     expected_version,
     room_write,
 )
+from accord.service.enums import ProposalStatus
 from accord.service.errors import (
     ConflictError,
     ForbiddenError,
@@ -139,15 +140,24 @@ def _decide(scenario: Scenario, votes: Mapping[str, str]) -> str:
     return "open"
 
 
-def _proposal_public(p: Proposal, votes: list[Vote], scenario: Scenario) -> ProposalPublic:
+def _proposal_public(p: Proposal, votes: list[Vote], scenario: Scenario,
+                     shown: list[Vote] | None = None) -> ProposalPublic:
     voted = {v.party_id for v in votes}
     waiting = [pid for pid in scenario.party_ids if pid not in voted] if p.status == "open" \
         else []
     return ProposalPublic(id=p.id, title=p.title, choices=canon.loads(p.choices_json),
                           draft_id=p.draft_id, draft_version=p.draft_version, status=p.status,
                           version=p.version, created_by=p.created_by, created_at=p.created_at,
-                          decided_at=p.decided_at, votes=[views.vote(v) for v in votes],
+                          decided_at=p.decided_at,
+                          votes=[views.vote(v) for v in (votes if shown is None else shown)],
                           waiting_for=waiting, rule=scenario.ratification.describe())
+
+
+def _shown_votes(room: Room, p: Proposal, votes: list[Vote], caller: Principal) -> list[Vote]:
+    """In a room with sealed votes, an open proposal shows only the caller's own vote."""
+    if room.sealed_votes and p.status == ProposalStatus.OPEN:
+        return [v for v in votes if caller.is_party and v.party_id == caller.party_id]
+    return votes
 
 
 def _redecide(session: Session, room: Room, p: Proposal, scenario: Scenario,
@@ -200,28 +210,32 @@ def create_proposal(room_id: RoomId, body: ProposalCreate, state: State,
 
 @router.get("/rooms/{room_id}/proposals")
 def list_proposals(room_id: RoomId, state: State,
-                   session: ReadSession, _caller: Member) -> list[ProposalPublic]:
-    """Every proposal with its votes and status."""
+                   session: ReadSession, caller: Member) -> list[ProposalPublic]:
+    """Every proposal with its votes and status (sealed rooms: see ``sealed_votes``)."""
     room = _room(session, room_id)
     s = compiled_for(state.scenarios, session, room).scenario
     proposals = repo.proposals_of(session, room_id)
     votes = repo.votes_on(session, [p.id for p in proposals])
-    return [_proposal_public(p, [v for v in votes if v.proposal_id == p.id], s)
-            for p in proposals]
+    out = []
+    for p in proposals:
+        mine = [v for v in votes if v.proposal_id == p.id]
+        out.append(_proposal_public(p, mine, s, _shown_votes(room, p, mine, caller)))
+    return out
 
 
 @router.get("/rooms/{room_id}/proposals/{proposal_id}")
 def get_proposal(room_id: RoomId, proposal_id: ObjectIdPath, response: Response, state: State,
                  session: ReadSession,
-                 _caller: Member) -> ProposalPublic:
-    """A proposal with its votes and status."""
+                 caller: Member) -> ProposalPublic:
+    """A proposal with its votes and status (sealed rooms: see ``sealed_votes``)."""
     room = _room(session, room_id)
     p = repo.get_proposal(session, room_id, proposal_id)
     if p is None:
         raise NotFoundError("no such proposal")
     s = compiled_for(state.scenarios, session, room).scenario
     response.headers["ETag"] = etag(p.version)
-    return _proposal_public(p, repo.votes_on(session, [p.id]), s)
+    votes = repo.votes_on(session, [p.id])
+    return _proposal_public(p, votes, s, _shown_votes(room, p, votes, caller))
 
 
 def _open_proposal(session: Session, room: Room, proposal_id: str) -> Proposal:

@@ -62,7 +62,7 @@ def create_room(body: RoomCreate, state: State, caller: Admin) -> RoomCreated:
     room, mediator, token = ops.create_room(
         state.db, title=body.title, scenario=scenario, mediator_name=body.mediator_name,
         mediator_sees_preferences=body.mediator_sees_preferences, actor=caller.actor,
-        token_days=state.settings.token_days)
+        token_days=state.settings.token_days, sealed_votes=body.sealed_votes)
     with state.db.read() as session:
         public = ops.room_public(session, room, state.scenarios)
     return RoomCreated(room=public, mediator=views.member(mediator), token=token)
