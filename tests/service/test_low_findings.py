@@ -143,3 +143,19 @@ def test_docs_page_loads_nothing_from_elsewhere(api: Api) -> None:
         r = api.get(f"/docs/assets/{asset}")
         assert r.status_code == 200 and len(r.content) > 10_000
     assert api.get("/redoc").status_code == 404  # ReDoc exists only on a CDN
+
+
+def test_room_etag_and_patch_if_match(api: Api) -> None:
+    """The reference's claims: GET /rooms/{room} has an ETag; PATCH honours If-Match."""
+    room, med, _ = create_room(api)
+    r = api.get(f"/rooms/{room}", med)
+    assert r.headers["ETag"] == '"1"'
+    patch = f"/rooms/{room}"
+    assert api.call("PATCH", patch, med, json={"title": "x"}).status_code == 428
+    assert api.call("PATCH", patch, med, headers={"If-Match": '"7"'},
+                    json={"title": "x"}).status_code == 409
+    assert api.call("PATCH", patch, med, headers={"If-Match": '"1"'},
+                    json={"expected_version": 2, "title": "x"}).status_code == 422
+    r = api.call("PATCH", patch, med, headers={"If-Match": '"1"'}, json={"title": "Renamed"})
+    assert r.status_code == 200 and r.headers["ETag"] == '"2"'
+    assert api.ok("GET", patch, med)["title"] == "Renamed"

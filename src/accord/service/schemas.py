@@ -169,9 +169,12 @@ class RoomCreate(In):
 
 
 class RoomUpdate(In):
-    """Change a room's title, or stop the mediator from seeing preferences."""
+    """Change a room's title, or stop the mediator from seeing preferences.
 
-    expected_version: Version
+    The room version replaced: ``expected_version`` or ``If-Match`` (one is required).
+    """
+
+    expected_version: Version | None = None
     title: Name | None = None
     mediator_sees_preferences: bool | None = None
 

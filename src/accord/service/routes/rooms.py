@@ -10,6 +10,7 @@ from accord.service.audit import record
 from accord.service.deps import (
     Admin,
     Caller,
+    IfMatch,
     Mediator,
     Member,
     ObjectIdPath,
@@ -17,6 +18,8 @@ from accord.service.deps import (
     RoomId,
     SelfMember,
     State,
+    etag,
+    expected_version,
     room_write,
 )
 from accord.service.errors import (
@@ -77,25 +80,30 @@ def list_rooms(state: State, session: ReadSession, _caller: Admin) -> list[RoomS
 
 
 @router.get("/rooms/{room_id}")
-def get_room(room_id: RoomId, state: State, session: ReadSession, _caller: Member) -> RoomPublic:
-    """The room: title, settings, the scenario without preferences, who has submitted."""
+def get_room(room_id: RoomId, response: Response, state: State, session: ReadSession,
+             _caller: Member) -> RoomPublic:
+    """The room: title, settings, the scenario without preferences, who has submitted.
+
+    ``ETag`` is the room's version (what ``PATCH`` takes as ``If-Match``).
+    """
     room = repo.get_room(session, room_id)
     if room is None:
         raise NotFoundError("no such room")
+    response.headers["ETag"] = etag(room.version)
     return ops.room_public(session, room, state.scenarios)
 
 
 @router.patch("/rooms/{room_id}")
-def update_room(room_id: RoomId, body: RoomUpdate, state: State,
-                caller: Mediator) -> RoomPublic:
+def update_room(room_id: RoomId, body: RoomUpdate, response: Response, state: State,
+                caller: Mediator, if_match: IfMatch = None) -> RoomPublic:
     """Rename the room, or withdraw the mediator's sight of preferences (mediator).
 
     Granting that sight is possible only when the room is created.
     """
+    expected = expected_version(if_match, body.expected_version)
     with room_write(state, caller, room_id) as (session, room):
-        if room.version != body.expected_version:
-            raise ConflictError(f"the room is at version {room.version}, "
-                                f"not {body.expected_version}")
+        if room.version != expected:
+            raise ConflictError(f"the room is at version {room.version}, not {expected}")
         changes: dict[str, object] = {}
         if body.title is not None and body.title != room.title:
             room.title = body.title
@@ -111,6 +119,7 @@ def update_room(room_id: RoomId, body: RoomUpdate, state: State,
             room.version += 1
             record(session, room, caller, "room.update", version=room.version, **changes)
         session.flush()
+        response.headers["ETag"] = etag(room.version)
         return ops.room_public(session, room, state.scenarios)
 
 
