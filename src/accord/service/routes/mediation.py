@@ -37,7 +37,7 @@ from accord.service.deps import (
     expected_version,
     room_write,
 )
-from accord.service.enums import ProposalStatus
+from accord.service.enums import ProposalStatus, RoundStatus
 from accord.service.errors import (
     ConflictError,
     ForbiddenError,
@@ -134,17 +134,17 @@ def _decide(scenario: Scenario, votes: Mapping[str, str]) -> str:
     undecided = np.array([p not in votes for p in ids], dtype=bool)
     rule = scenario.ratification
     if bool(ratified(accept[None, :], rule, ids)[0]):
-        return "ratified"
+        return ProposalStatus.RATIFIED.value
     if not bool(ratified((accept | undecided)[None, :], rule, ids)[0]):
-        return "rejected"
-    return "open"
+        return ProposalStatus.REJECTED.value
+    return ProposalStatus.OPEN.value
 
 
 def _proposal_public(p: Proposal, votes: list[Vote], scenario: Scenario,
                      shown: list[Vote] | None = None) -> ProposalPublic:
     voted = {v.party_id for v in votes}
-    waiting = [pid for pid in scenario.party_ids if pid not in voted] if p.status == "open" \
-        else []
+    is_open = p.status == ProposalStatus.OPEN
+    waiting = [pid for pid in scenario.party_ids if pid not in voted] if is_open else []
     return ProposalPublic(id=p.id, title=p.title, choices=canon.loads(p.choices_json),
                           draft_id=p.draft_id, draft_version=p.draft_version, status=p.status,
                           version=p.version, created_by=p.created_by, created_at=p.created_at,
@@ -200,7 +200,7 @@ def create_proposal(room_id: RoomId, body: ProposalCreate, state: State,
             raise InvalidInputError(f"the package breaks linkages: {', '.join(violations)}")
         p = Proposal(id=new_id("pr"), room_id=room.id, title=body.title,
                      choices_json=canon.dumps(full), draft_id=body.draft_id,
-                     draft_version=version, status="open", version=1,
+                     draft_version=version, status=ProposalStatus.OPEN.value, version=1,
                      created_by=caller.member_id or "", created_at=now())
         session.add(p)
         record(session, room, caller, "proposal.create", proposal_id=p.id, choices=full,
@@ -242,7 +242,7 @@ def _open_proposal(session: Session, room: Room, proposal_id: str) -> Proposal:
     p = repo.get_proposal(session, room.id, proposal_id)
     if p is None:
         raise NotFoundError("no such proposal")
-    if p.status != "open":
+    if p.status != ProposalStatus.OPEN:
         raise ConflictError(f"the proposal is {p.status}; votes are closed")
     return p
 
@@ -311,7 +311,7 @@ def withdraw_proposal(room_id: RoomId, proposal_id: ObjectIdPath, body: Proposal
             expected = expected_version(if_match, body.expected_version)
             if p.version != expected:
                 raise ConflictError(f"the proposal is at version {p.version}, not {expected}")
-        p.status, p.version, p.decided_at = "withdrawn", p.version + 1, now()
+        p.status, p.version, p.decided_at = ProposalStatus.WITHDRAWN.value, p.version + 1, now()
         record(session, room, caller, "proposal.withdraw", proposal_id=p.id,
                version=p.version)
         s = compiled_for(state.scenarios, session, room).scenario
@@ -428,8 +428,9 @@ def open_round(room_id: RoomId, body: BlindRoundCreate, state: State,
                caller: Mediator) -> BlindRoundPublic:
     """Open a round of blind acceptance (mediator)."""
     with room_write(state, caller, room_id) as (session, room):
-        r = BlindRound(id=new_id("br"), room_id=room.id, title=body.title, status="open",
-                       created_by=caller.member_id or "", created_at=now())
+        r = BlindRound(id=new_id("br"), room_id=room.id, title=body.title,
+                       status=RoundStatus.OPEN.value, created_by=caller.member_id or "",
+                       created_at=now())
         session.add(r)
         session.flush()
         record(session, room, caller, "blind.open", round_id=r.id, title=body.title)
@@ -461,7 +462,7 @@ def mark_packages(room_id: RoomId, round_id: ObjectIdPath, body: BlindMarks, sta
     party_id = caller.party_id or ""
     with room_write(state, caller, room_id) as (session, room):
         r = _get_round(session, room.id, round_id)
-        if r.status != "open":
+        if r.status != RoundStatus.OPEN:
             raise ConflictError("the round is closed")
         compiled = compiled_for(state.scenarios, session, room)
         s = compiled.scenario
@@ -507,7 +508,7 @@ def close_round(room_id: RoomId, round_id: ObjectIdPath, state: State,
     """Close a round and reveal the packages every party marked, if any (mediator)."""
     with room_write(state, caller, room_id) as (session, room):
         r = _get_round(session, room.id, round_id)
-        if r.status != "open":
+        if r.status != RoundStatus.OPEN:
             raise ConflictError("the round is already closed")
         parties = compiled_for(state.scenarios, session, room).scenario.party_ids
         marks = repo.marks_of(session, r.id)
@@ -518,6 +519,7 @@ def close_round(room_id: RoomId, round_id: ObjectIdPath, state: State,
             choices_of[m.package_key] = m.choices_json
         common = set.intersection(*(by_party[p] for p in parties)) if parties else set()
         overlap = [canon.loads(choices_of[k]) for k in sorted(common)]
-        r.status, r.closed_at, r.overlap_json = "closed", now(), canon.dumps(overlap)
+        r.status, r.closed_at = RoundStatus.CLOSED.value, now()
+        r.overlap_json = canon.dumps(overlap)
         record(session, room, caller, "blind.close", round_id=r.id, overlap=overlap)
         return _round_public(session, r)
