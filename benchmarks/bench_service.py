@@ -396,6 +396,11 @@ def run_cross_room(name: str, args: argparse.Namespace) -> list[str]:
                 d = _ok(c.post("/rooms", headers={"Authorization": f"Bearer {server.admin}"},
                                json={"title": "Loud", "scenario": {"bundled": "ukraine-2025"},
                                      "mediator_name": "M"}))
+                # the quiet room proposes only the plans it accepts (no linkage broken)
+                ctx["plans"] = [p for p in ctx["plans"] if c.post(
+                    f"/rooms/{ctx['room']}/proposals",
+                    headers={"Authorization": f"Bearer {ctx['tokens']['mediator'][0]}"},
+                    json={"title": "probe", "choices": p}).status_code == 201]
             loud = {"room": d["room"]["id"], "token": d["token"],
                     "plenary": d["room"]["plenary_channel_id"],
                     "texts": _big_texts(d["room"]["scenario"])}

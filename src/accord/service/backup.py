@@ -34,6 +34,7 @@ from accord.service.enums import ProposalStatus
 from accord.service.errors import ConflictError, InvalidInputError
 from accord.service.fingerprint import ordered_points, version_id
 from accord.service.pref_bounds import check_numbers
+from accord.service.ratelimit import stored_chars
 from accord.service.replay import check_entries, state_from_backup
 from accord.service.scenarios import build, check_block, public_view
 from accord.store import audit as chain
@@ -340,5 +341,6 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
             session.add(AuditEntry(room_id=room.id, **{k: e[k] for k in (
                 "seq", "at", "actor", "action", "payload", "prev_hash", "hash")}))
         session.flush()
+        room.draft_chars = stored_chars(session, room.id)
         record(session, room, actor, "room.import", entries=len(entries))
     return room

@@ -5,8 +5,8 @@
   a minute's allowance and refills continuously. An empty bucket gets 429 with
   ``Retry-After``. The administrator is not limited. ``0`` turns a limit off.
 * **Quota** — a room stores at most ``room_quota_bytes`` of draft versions (choices,
-  texts and notes, counted in stored characters); a version that would pass it gets
-  413.
+  texts and notes, counted in stored characters, kept as a running total on the room's
+  row); a version that would pass it gets 413.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.service.errors import PayloadTooLargeError, TooManyRequestsError
-from accord.store.tables import Draft, DraftVersion
+from accord.store.tables import Draft, DraftVersion, Room
 
 
 class RateLimiter:
@@ -52,8 +52,13 @@ class RateLimiter:
             self._buckets[key] = (tokens - 1.0, now)
 
 
-def stored_bytes(session: Session, room_id: str) -> int:
-    """Bytes of draft versions a room stores (as :func:`check_quota` counts them)."""
+def version_chars(choices_json: str, texts_json: str, note: str) -> int:
+    """What one stored draft version counts against its room's quota."""
+    return len(choices_json) + len(texts_json) + len(note)
+
+
+def stored_chars(session: Session, room_id: str) -> int:
+    """Characters of draft versions a room stores, summed from the versions (for imports)."""
     size = (func.length(DraftVersion.choices_json) + func.length(DraftVersion.texts_json)
             + func.length(DraftVersion.note))
     total = session.scalar(select(func.coalesce(func.sum(size), 0))
@@ -62,12 +67,11 @@ def stored_bytes(session: Session, room_id: str) -> int:
     return int(total or 0)
 
 
-def check_quota(session: Session, room_id: str, quota: int, adding: int) -> None:
-    """Raise 413 if storing ``adding`` more bytes would pass the room's quota."""
-    if quota <= 0:
-        return
-    used = stored_bytes(session, room_id)
-    if used + adding > quota:
+def charge(room: Room, quota: int, adding: int) -> None:
+    """Count ``adding`` characters against the room (locked by the caller), or 413."""
+    used = room.draft_chars or 0
+    if quota > 0 and used + adding > quota:
         raise PayloadTooLargeError(
             f"this room's drafts would pass its storage quota ({used + adding} of "
             f"{quota} bytes); ask the administrator for more room")
+    room.draft_chars = used + adding

@@ -20,6 +20,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Integer,
@@ -82,6 +83,8 @@ class Room(Base):
     #: votes' values are hidden (but who voted is not) until their proposal is decided
     sealed_votes: Mapped[bool] = mapped_column(Boolean, default=False,
                                                server_default=false())
+    #: characters stored in the room's draft versions (what the storage quota counts)
+    draft_chars: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     fingerprint_key: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[str] = mapped_column(String(TIME))

@@ -25,7 +25,7 @@ from accord.service.deps import (
 )
 from accord.service.errors import ConflictError, InvalidInputError, NotFoundError
 from accord.service.fingerprint import ordered_points
-from accord.service.ratelimit import check_quota
+from accord.service.ratelimit import charge, version_chars
 from accord.service.scenarios import room_document
 from accord.service.schemas import (
     BriefingCreate,
@@ -76,10 +76,6 @@ def _check_content(state: ServiceState, session: Session, room: Room, choices: d
     unknown = sorted(set(texts) - set(issues))
     if unknown:
         raise InvalidInputError(f"texts for unknown points: {', '.join(unknown)}")
-
-
-def _size(choices: dict[str, str], texts: dict[str, str], note: str) -> int:
-    return len(canon.dumps(choices)) + len(canon.dumps(texts)) + len(note)
 
 
 def _issue_order(state: ServiceState, session: Session, room: Room) -> list[str]:
@@ -175,8 +171,6 @@ def create_draft(room_id: RoomId, channel_id: ObjectIdPath, body: DraftCreate,
                                                                   channel_id):
             raise NotFoundError("no such channel")
         _check_content(state, session, room, body.choices, body.texts)
-        check_quota(session, room.id, state.settings.room_quota_bytes,
-                    _size(body.choices, body.texts, body.note))
         stamp = now()
         draft = Draft(id=new_id("dr"), room_id=room.id, channel_id=channel_id,
                       title=body.title, version=1, created_by=caller.member_id or "",
@@ -186,6 +180,8 @@ def create_draft(room_id: RoomId, channel_id: ObjectIdPath, body: DraftCreate,
         v = DraftVersion(draft_id=draft.id, version=1, choices_json=canon.dumps(body.choices),
                          texts_json=canon.dumps(body.texts), note=body.note,
                          author_id=caller.member_id or "", created_at=stamp)
+        charge(room, state.settings.room_quota_bytes,
+               version_chars(v.choices_json, v.texts_json, v.note))
         session.add(v)
         record(session, room, caller, "draft.create", draft_id=draft.id,
                channel_id=channel_id, version=1)
@@ -251,8 +247,6 @@ def revise_draft(room_id: RoomId, draft_id: ObjectIdPath, body: DraftRevise,
         if draft.version != expected:
             raise ConflictError(f"the draft is at version {draft.version}, not {expected}")
         _check_content(state, session, room, body.choices, body.texts)
-        check_quota(session, room.id, state.settings.room_quota_bytes,
-                    _size(body.choices, body.texts, body.note))
         stamp = now()
         draft.version += 1
         draft.updated_at = stamp
@@ -260,6 +254,8 @@ def revise_draft(room_id: RoomId, draft_id: ObjectIdPath, body: DraftRevise,
                          choices_json=canon.dumps(body.choices),
                          texts_json=canon.dumps(body.texts), note=body.note,
                          author_id=caller.member_id or "", created_at=stamp)
+        charge(room, state.settings.room_quota_bytes,
+               version_chars(v.choices_json, v.texts_json, v.note))
         session.add(v)
         record(session, room, caller, "draft.revise", draft_id=draft.id, version=draft.version)
         order = _issue_order(state, session, room)

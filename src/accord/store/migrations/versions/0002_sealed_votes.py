@@ -1,4 +1,8 @@
-"""Rooms may seal votes: a vote's value is shown only once its proposal is decided.
+"""Rooms may seal votes; rooms count the characters their draft versions store.
+
+``sealed_votes``: a vote's value is shown only once its proposal is decided.
+``draft_chars``: the running total the per-room storage quota is checked against (so a
+write never sums the room's drafts).
 
 Revision ID: 0002
 Revises: 0001
@@ -21,9 +25,12 @@ def upgrade() -> None:
     with op.batch_alter_table("rooms") as batch:
         batch.add_column(sa.Column("sealed_votes", sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
+        batch.add_column(sa.Column("draft_chars", sa.BigInteger(), nullable=False,
+                                   server_default="0"))
 
 
 def downgrade() -> None:
     """Undo the revision."""
     with op.batch_alter_table("rooms") as batch:
+        batch.drop_column("draft_chars")
         batch.drop_column("sealed_votes")
