@@ -52,7 +52,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def make_settings(url: str, **kw: Any) -> Settings:
-    base = Settings(database_url=url, sqlite_synchronous="NORMAL", pool_size=10)
+    # Rate limits are off here (tests drive hundreds of requests with one token);
+    # test_fairness.py turns them on and checks them.
+    base = Settings(database_url=url, sqlite_synchronous="NORMAL", pool_size=10,
+                    requests_per_minute=0, writes_per_minute=0)
     return Settings(**{**base.__dict__, **kw}).with_admin_token(ADMIN_TOKEN)
 
 

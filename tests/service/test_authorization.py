@@ -1,11 +1,14 @@
 """Authorisation matrix: every route x role x membership gets exactly the expected answer.
 
-The route list comes from the app itself, so a new route without an expectation here
-fails :func:`test_every_route_has_an_expectation`.
+The route list comes from the app itself (its OpenAPI document and its routes), and the
+access of each route from the table in ``docs/reference/api.md``: a route without a row
+there, or a row that disagrees with what the server does, fails.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,7 +45,6 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/openapi.json"): ("public", {}),
     ("GET", "/docs"): ("public", {}),
     ("GET", "/docs/oauth2-redirect"): ("public", {}),
-    ("GET", "/redoc"): ("public", {}),
     ("GET", "/health"): ("public", {}),
     ("GET", "/scenarios"): ("public", {}),
     ("POST", "/invitations/accept"): ("public", {"json": {"token": "no-such-invitation"}}),
@@ -105,8 +107,48 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("POST", "/rooms/{room_id}/blind-rounds/{round_id}/close"): ("mediator", {}),
     ("GET", "/rooms/{room_id}/audit"): ("mediator_or_admin", {}),
     ("GET", "/rooms/{room_id}/audit/verify"): ("mediator_or_admin", {}),
+    ("GET", "/rooms/{room_id}/audit/head"): ("mediator_or_admin", {}),
+    ("POST", "/rooms/{room_id}/leaks/trace"): ("mediator_or_admin", {"json": {"text": "x"}}),
     ("GET", "/rooms/{room_id}/export"): ("mediator_or_admin", {}),
 }
+
+API_DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "api.md"
+# the words of the table's Access column -> the levels above
+DOC_ACCESS = {"public": "public", "admin": "admin", "any": "caller", "self": "self_member",
+              "member": "member", "mediator": "mediator", "party": "party",
+              "participant": "participant", "mediator/admin": "mediator_or_admin",
+              "mediator if the room allows": "mediator_if_room_allows"}
+ROW = re.compile(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([^|]+?) \|", re.M)
+
+
+def _shape(path: str) -> str:
+    """A path with its parameters' names and its query left out."""
+    return re.sub(r"\{[^}]+\}", "{}", path.split("?")[0])
+
+
+def documented_access() -> dict[tuple[str, str], str]:
+    """(method, path shape) -> level, from the reference's route table."""
+    out = {}
+    for method, path, access in ROW.findall(API_DOC.read_text(encoding="utf-8")):
+        assert access in DOC_ACCESS, f"unknown access {access!r} for {method} {path}"
+        out[(method, _shape(path))] = DOC_ACCESS[access]
+    return out
+
+
+def test_every_route_has_a_row_in_the_api_reference(app: FastAPI) -> None:
+    doc = documented_access()
+    spec = app.openapi()
+    in_spec = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+    routes = api_routes(app) | in_spec
+    missing = sorted(r for r in routes if (r[0], _shape(r[1])) not in doc)
+    assert not missing, f"routes without a row in docs/reference/api.md: {missing}"
+    stale = sorted(set(doc) - {(m, _shape(p)) for m, p in routes})
+    assert not stale, f"rows in docs/reference/api.md for no route: {stale}"
+    wrong = sorted(f"{m} {p}: doc says {doc[(m, _shape(p))]}, matrix expects {level}"
+                   for (m, p), (level, _kw) in EXPECTED.items()
+                   if doc.get((m, _shape(p))) != level)
+    assert not wrong, "\n".join(wrong)
+
 
 # Routes that change who the caller is run last.
 LAST = {("DELETE", "/me/token")}

@@ -32,7 +32,9 @@ class Server:
         self.proc = subprocess.Popen(
             [*CLI, "serve", "--db", db_url, "--port", str(self.port), "--admin-token-file",
              str(token_file), "--log-level", "warning"],
-            stdout=self.log, stderr=self.log, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            stdout=self.log, stderr=self.log, env={**os.environ, "PYTHONUNBUFFERED": "1",
+                 # writers loop as fast as they can: no rate limit here
+                 "ACCORD_WRITES_PER_MINUTE": "0", "ACCORD_REQUESTS_PER_MINUTE": "0"})
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 180  # a hang detector: slow machines just wait
         while True:

@@ -150,8 +150,9 @@ def test_mediator_allowed_to_see_gets_every_utility(app: FastAPI, api: Api) -> N
 def test_blind_marks_stay_private_and_only_the_overlap_shows(api: Api, world: World) -> None:
     med = world.tokens["mediator"]
     path = world.path("/rooms/{room_id}/blind-rounds/{round_id}")
-    common = {"land": "cede", "guarantee": "weak"}
-    only_b = {"land": "keep", "guarantee": "strong", "money": "some"}
+    # marks must be acceptable to the marker itself (finding 2)
+    common = {"land": "keep", "guarantee": "weak"}
+    only_b = {"land": "cede", "guarantee": "weak", "money": "some"}
     api.ok("PUT", path + "/marks", world.tokens["A"], json={"packages": [common]})
     api.ok("PUT", path + "/marks", world.tokens["B"], json={"packages": [common, only_b]})
     api.ok("PUT", path + "/marks", world.tokens["C"], json={"packages": [common]})
@@ -177,10 +178,10 @@ def test_overlap_is_revealed_when_every_party_marks(api: Api, world: World) -> N
     d_token = api.ok("POST", "/invitations/accept", json={"token": inv["token"]})["token"]
     rnd = api.ok("POST", world.path("/rooms/{room_id}/blind-rounds"), med, json={"title": "2"})
     path = world.path("/rooms/{room_id}/blind-rounds/") + rnd["id"]
-    common = {"land": "cede", "guarantee": "weak"}
+    common = {"land": "keep", "guarantee": "weak"}
     other = {"land": "keep", "guarantee": "none"}
     for tok in (world.tokens["A"], world.tokens["B"], world.tokens["C"], d_token):
         api.ok("PUT", path + "/marks", tok, json={"packages": [common, other]
                                                   if tok == d_token else [common]})
     closed = api.ok("POST", path + "/close", med)
-    assert closed["overlap"] == [{"land": "cede", "guarantee": "weak", "money": "none"}]
+    assert closed["overlap"] == [{"land": "keep", "guarantee": "weak", "money": "none"}]

@@ -33,6 +33,23 @@ def _room(db: Database, n: int = 6) -> str:
     return room.id
 
 
+def _consistent_room(db: Database) -> str:
+    """A room whose log implies exactly its row (renamed five times)."""
+    with db.write() as s:
+        room = Room(id="rm_0123456789abcdef", title="t", scenario_id="s", scenario_json="{}",
+                    mediator_sees_preferences=False, fingerprint_key="00" * 32, version=1,
+                    created_at=now(), audit_seq=0, audit_head=audit.GENESIS)
+        s.add(room)
+        s.flush()
+        audit.append(s, room, "admin", "room.create", {
+            "title": "t", "scenario_id": "s", "mediator_sees_preferences": False})
+        for k in range(5):
+            room.title, room.version = f"t{k}é", k + 2
+            audit.append(s, room, "mediator:mb_1", "room.update",
+                         {"version": k + 2, "title": room.title})
+    return room.id
+
+
 def _verify(db: Database, room: str) -> audit.Verdict:
     with db.read() as s:
         return audit.verify_room(s, room)
@@ -110,11 +127,12 @@ def test_added_entry_is_detected(db: Database) -> None:
 
 
 def test_cli_verify_exit_codes(db: Database, db_url: str) -> None:
-    room = _room(db)
+    room = _consistent_room(db)
     code, _out, err = run_cli("audit", "verify", room, "--db", db_url)
     assert code == 0, err
     with db.write() as s:
-        s.execute(text("UPDATE audit_log SET payload = :p WHERE seq = 4"), {"p": '{"k":1}'})
+        s.execute(text("UPDATE audit_log SET payload = :p WHERE seq = 4"),
+                  {"p": '{"title":"x","version":4}'})
     code, out, _err = run_cli("audit", "verify", room, "--db", db_url, "--json")
     assert code == 1
     assert '"first_bad_seq": 4' in out

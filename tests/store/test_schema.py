@@ -25,7 +25,7 @@ def test_migrations_create_exactly_the_models(db_url: str) -> None:
         assert not has_schema(db) and current_revision(db) is None
         migrate(db)
         migrate(db)  # idempotent
-        assert has_schema(db) and current_revision(db) == "0001"
+        assert has_schema(db) and current_revision(db) == "0002"
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(
                 conn, opts={"compare_type": True}), Base.metadata)

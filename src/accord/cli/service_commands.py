@@ -1,16 +1,19 @@
 """``accord serve``, ``accord audit`` and ``accord room``: run and administer the mediation service.
 
 * ``accord serve [--db URL] [--host 127.0.0.1] [--port 8000] [--admin-token-file PATH]``
-* ``accord audit verify ROOM [--db URL]`` — exit 0 when the chain is intact, 1 when an
-  entry was edited, removed or reordered (the first bad ``seq`` is printed), 2 on bad
-  input (unknown room, unusable database).
+* ``accord audit verify ROOM [--db URL] [--head SEQ:HASH]`` — exit 0 when the chain is
+  intact, the tables hold what the log implies and the published head (if given) is in
+  the log; 1 otherwise (the first bad ``seq`` and the first disagreement are printed); 2
+  on bad input (unknown room, unusable database).
+* ``accord audit head ROOM [--db URL]`` — print the current head ``SEQ:HASH`` to publish.
 * ``accord audit export ROOM [--db URL] [--out FILE]``
 * ``accord room create SCENARIO --title T --mediator NAME [--db URL]`` — bootstrap a room
   without the administrator token; prints the mediator's token once.
-* ``accord room export ROOM [--db URL] [--out FILE]`` (a full backup) and
-  ``accord room import FILE [--db URL]``.
-* ``accord room trace-leak EXPORT LEAKED [--draft DRAFT@VERSION]`` — name the member whose
-  copy of a draft leaked, using a room export's ``leak_tracing`` block.
+* ``accord room export ROOM [--db URL] [--out FILE]`` (a full backup, written 0600: it holds
+  every party's preferences and the room key) and ``accord room import FILE [--db URL]``.
+* ``accord room trace-leak ROOM|BACKUP LEAKED [--db URL] [--key-file K] [--draft D@N]`` —
+  name the member whose copy of a draft leaked, where the key is: the database, a full
+  backup, or an export plus the custodian's key file; exit 3 when nobody is named.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import typer
 
 from accord.cli.common import EXIT_BAD_INPUT, console, emit_json, err_console, guarded
 
+#: ``accord room trace-leak``: the trace names nobody.
+EXIT_NO_MATCH = 3
 DEFAULT_URL = "sqlite:///accord.db"  # accord.store.db.DEFAULT_URL, without importing SQLAlchemy
 
 audit_app = typer.Typer(help="Verify or export a room's hash-chained audit log.",
@@ -69,13 +74,18 @@ def _open(db: str | None) -> Any:
 
 
 def _write_out(text: str, out: str | None) -> None:
+    """Write to ``out`` (readable by its owner only: 0600) or stdout."""
     if out is None:
         sys.stdout.write(text)
         return
     path = Path(out)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
     tmp.replace(path)
+    path.chmod(0o600)
     err_console.print(f"wrote {path}")
 
 
@@ -130,8 +140,18 @@ def _mount_web(app: Any, settings: Any) -> None:
 # ------------------------------------------------------------------------------- audit
 @audit_app.command("verify")
 @guarded
-def audit_verify(room: RoomArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Recompute a room's hash chain; exit 1 at the first edited, removed or moved entry."""
+def audit_verify(
+    room: RoomArg, db: DbOpt = None, as_json: JsonOpt = False,
+    head: Annotated[str | None, typer.Option(
+        "--head", help="A head published earlier (SEQ:HASH or HASH) the log must contain.")]
+    = None,
+) -> None:
+    """Check the chain, that the tables hold what the log implies, and a published head.
+
+    Exit 1 at the first edited, removed or moved entry, or the first disagreement between
+    the log and the tables.
+    """
+    from accord.service.audit import verify_room
     from accord.service.errors import NotFoundError
     from accord.store import audit, repo
 
@@ -140,19 +160,44 @@ def audit_verify(room: RoomArg, db: DbOpt = None, as_json: JsonOpt = False) -> N
         with database.read() as session:
             if repo.get_room(session, room) is None and not audit.entries_of(session, room):
                 raise NotFoundError(f"no room {room!r} in {_url(db)}")
-            verdict = audit.verify_room(session, room)
+            verdict = verify_room(session, room, head)
     finally:
         database.dispose()
     if as_json:
         emit_json({"room": room, **verdict.to_dict()})
     elif verdict.valid:
         console.print(f"[green]ok[/green] {room}: {verdict.entries} entries, head "
-                      f"{verdict.head[:16]}…")
+                      f"{verdict.entries}:{verdict.head}", highlight=False, soft_wrap=True)
     else:
-        err_console.print(f"[red]broken[/red] {room}: first bad entry seq "
-                          f"{verdict.first_bad_seq}: {verdict.reason}", highlight=False)
+        where = f"first bad entry seq {verdict.first_bad_seq}: " if verdict.first_bad_seq \
+            else ""
+        err_console.print(f"[red]broken[/red] {room}: {where}{verdict.reason}",
+                          highlight=False, soft_wrap=True)
     if not verdict.valid:
         raise typer.Exit(1)
+
+
+@audit_app.command("head")
+@guarded
+def audit_head(room: RoomArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the room's current audit head (SEQ:HASH), to publish and check later."""
+    from accord.service.audit import head_of
+    from accord.service.errors import NotFoundError
+    from accord.store import repo
+
+    database = _open(db)
+    try:
+        with database.read() as session:
+            r = repo.get_room(session, room)
+            if r is None:
+                raise NotFoundError(f"no room {room!r} in {_url(db)}")
+            head = head_of(r)
+    finally:
+        database.dispose()
+    if as_json:
+        emit_json({"room": room, "head": head})
+    else:
+        sys.stdout.write(head + "\n")
 
 
 @audit_app.command("export")
@@ -252,45 +297,66 @@ def room_import(
 @room_app.command("trace-leak")
 @guarded
 def room_trace_leak(
-    export: Annotated[str, typer.Argument(help="A room export (JSON) with leak_tracing.")],
+    source: Annotated[str, typer.Argument(
+        help="A room id in --db (trace where the key is), or a full backup file.")],
     leaked: Annotated[str, typer.Argument(help="The leaked text (UTF-8; - for stdin).")],
+    db: DbOpt = None,
+    key_file: Annotated[str | None, typer.Option(
+        "--key-file", "-k", help="The room key (hex), for an export that holds none.")]
+    = None,
     draft: Annotated[str | None, typer.Option(
         "--draft", "-d", help="The draft version (dr_...@N); default: try every one.")]
     = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Name the member whose fingerprinted copy of a draft leaked."""
-    from accord.leaks import Draft, trace
-    from accord.service.errors import InvalidInputError
+    """Name the member whose fingerprinted copy of a draft leaked (exit 3: nobody named)."""
+    from accord.leaks import LeakError
+    from accord.service import tracing
+    from accord.service.errors import InvalidInputError, NotFoundError
+    from accord.store import repo
 
-    try:
-        data = json.loads(Path(export).read_text(encoding="utf-8"))
-        block = data["leak_tracing"]
-        key = bytes.fromhex(block["key"])
-        drafts = [Draft.from_dict(d) for d in block["drafts"]]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
-            ValueError) as exc:
-        raise InvalidInputError(f"{export}: not a room export with leak_tracing ({exc})"
-                                ) from None
     text = sys.stdin.read() if leaked == "-" else Path(leaked).read_text(encoding="utf-8-sig")
-    if draft is not None:
-        drafts = [d for d in drafts if d.draft_id == draft]
-        if not drafts:
-            raise InvalidInputError(f"no draft version {draft!r} in {export}")
-    results = []
-    for d in drafts:
-        if not d.recipients:
-            continue
-        r = trace(text, key, d.draft_id, d.recipients, d)
-        results.append((d.draft_id, r))
-    named = [(did, r) for did, r in results if r.verdict != "no_match"]
-    if as_json:
-        emit_json([{"draft_id": did, **r.to_dict()} for did, r in (named or results)])
+    if Path(source).is_file():
+        try:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+            drafts = tracing.pick(tracing.drafts_from_export(data.get("leak_tracing")), draft)
+            key_hex = (Path(key_file).read_text(encoding="utf-8").strip() if key_file
+                       else data.get("room", {}).get("fingerprint_key"))
+            if not key_hex:
+                raise InvalidInputError(
+                    f"{source} holds no key (only a full backup does): trace on the server "
+                    "(`accord room trace-leak ROOM LEAKED --db URL`) or pass --key-file")
+            key = bytes.fromhex(key_hex)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError,
+                TypeError, ValueError, LeakError) as exc:
+            if isinstance(exc, InvalidInputError):
+                raise
+            raise InvalidInputError(f"{source}: not a room export with leak_tracing ({exc})"
+                                    ) from None
     else:
-        for did, r in named or results[:1]:
-            console.print(f"{did}: {r.message}", highlight=False)
+        database = _open(db)
+        try:
+            with database.read() as session:
+                found = repo.get_room(session, source)
+                if found is None:
+                    raise NotFoundError(f"{source} is neither a file nor a room in {_url(db)}")
+                drafts = tracing.room_drafts(session, found, None, draft)
+                key = bytes.fromhex(found.fingerprint_key)
+        finally:
+            database.dispose()
+    if draft is not None and not drafts:
+        raise InvalidInputError(f"no draft version {draft!r} in {source}")
+    results = tracing.trace_versions(text, key, drafts)
     if not results:
-        err_console.print("the export has no draft version with recipients")
+        err_console.print(f"{source} has no draft version with recipients")
         raise typer.Exit(EXIT_BAD_INPUT)
-    if not named and not as_json:
-        err_console.print("no draft version's recipients match the leaked text")
+    named = results[0].result.verdict != "no_match"
+    if as_json:
+        emit_json([r.to_dict() for r in results])
+    else:
+        for r in results:
+            console.print(f"{r.draft_id}: {r.result.message}", highlight=False)
+    if not named:
+        if not as_json:
+            err_console.print("no reader is named; the best-scoring version is shown")
+        raise typer.Exit(EXIT_NO_MATCH)

@@ -130,9 +130,14 @@ _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
 def _parse(text: str, name: str) -> tuple[Any, _LineMap]:
     try:
         root = yaml.compose(text, Loader=_LOADER)
+    except RecursionError:  # the pure-Python parser
+        raise FileFormatError(name, "the document is nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "nesting depth" in str(problem):  # libyaml's own limit
+            raise FileFormatError(name, "the document is nested too deeply",
+                                  mark.line + 1 if mark else None) from None
         raise FileFormatError(
             name, f"not valid YAML/JSON: {problem}", mark.line + 1 if mark else None
         ) from None

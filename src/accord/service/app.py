@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
+from accord.service import docs_ui
 from accord.service.errors import install_handlers
 from accord.service.limits import BodyLimit
 from accord.service.routes import drafts, mediation, preferences, records, rooms, system
@@ -36,9 +37,10 @@ _ERRORS = {
     404: "no such object (or not visible to the caller)",
     409: "conflict: stale expected version, second vote, used invitation",
     410: "expired invitation",
-    413: "request body over the size limit",
+    413: "request body over the size limit, or the room's storage quota",
     422: "invalid input",
     428: "the write needs an expected version (If-Match or expected_version)",
+    429: "the caller's rate limit is spent; retry after Retry-After seconds",
     503: "database busy; retry",
 }
 RESPONSES: dict[int | str, dict[str, object]] = {
@@ -58,10 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Fewer threads than the default 40 keep the GIL hand-offs short under load.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
+        app.state.accord.renders.close()
         db.dispose()
 
     app = FastAPI(title="Accord mediation service", version="1", description=DESCRIPTION,
-                  lifespan=lifespan, responses=RESPONSES)
+                  lifespan=lifespan, responses=RESPONSES, docs_url=None, redoc_url=None)
+    docs_ui.install(app)
     app.state.accord = ServiceState(settings=settings, db=db, scenarios=ScenarioCache())
     install_handlers(app)
     for module in (system, rooms, preferences, drafts, mediation, records):

@@ -3,14 +3,17 @@
 Two kinds of export:
 
 * **full backup** — everything needed to restore the room: the scenario with every
-  party's preferences, submitted preferences, token and invitation hashes, blind marks
-  and suggestion utilities. Only the administrator may take one, or the mediator of a
-  room that lets the mediator see preferences.
-* **mediator export** — the public record: the scenario without preferences, members,
-  channels, the drafts the mediator may read, proposals and votes, suggestions without
-  utilities, closed rounds' overlaps, the audit log, and the ``leak_tracing`` block
-  (room key, each draft version's canonical points and readers) that
-  ``accord.leaks.trace`` uses to name the source of a leaked copy.
+  party's preferences, submitted preferences, token and invitation hashes, blind marks,
+  suggestion utilities and the room's fingerprint key. Only the administrator may take
+  one (the API or ``accord room export``); it is the key custodian's file.
+* **member export** (the mediator's) — what that member may know: the scenario without
+  preferences, members, the channels it belongs to, the drafts and versions it may read
+  (a version briefed to it shows as the newest it can read), their briefings to its
+  channels, proposals and votes, suggestions without utilities, closed rounds' overlaps,
+  the audit log as it may see it (see :mod:`accord.service.audit_view`), and the
+  ``leak_tracing`` block (each readable version's canonical points and readers) — never
+  the fingerprint key, so nobody can render another reader's copy; tracing runs where
+  the key is (the server, or ``accord room trace-leak`` with the full backup).
 
 Import takes a full backup only, refuses a room id that exists, checks the scenario,
 every preferences block and the audit chain, restores every row as it was, and appends a
@@ -25,8 +28,14 @@ from sqlalchemy.orm import Session
 
 from accord.service.access import room_view
 from accord.service.audit import record
+from accord.service.audit_view import visible_entries
+from accord.service.backup_check import check_collisions, check_rows
+from accord.service.enums import ProposalStatus
 from accord.service.errors import ConflictError, InvalidInputError
 from accord.service.fingerprint import ordered_points, version_id
+from accord.service.pref_bounds import check_numbers
+from accord.service.ratelimit import stored_chars
+from accord.service.replay import check_entries, state_from_backup
 from accord.service.scenarios import build, check_block, public_view
 from accord.store import audit as chain
 from accord.store import canon, repo
@@ -84,9 +93,11 @@ def export_room(session: Session, room: Room, *, full: bool,
     issue_order = [i["id"] for i in doc["issues"]]
 
     room_out = _cols(room, ["id", "title", "scenario_id", "mediator_sees_preferences",
-                            "version", "created_at", "audit_seq", "audit_head"])
+                            "sealed_votes", "version", "created_at", "audit_seq",
+                            "audit_head"])
     if full:
         room_out["fingerprint_key"] = room.fingerprint_key
+    reader = viewer or ""
     out: dict[str, Any] = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "full": full,
         "exported_at": now(), "room": room_out,
@@ -108,7 +119,9 @@ def export_room(session: Session, room: Room, *, full: bool,
     out["invitations"] = [_cols(i, inv_cols) for i in repo.invitations_of(session, room.id)]
     out["channels"] = [
         {**_cols(c, ["id", "name", "everyone", "created_by", "created_at"]),
-         "member_ids": sorted(explicit.get(c.id, set()))} for c in channels]
+         "member_ids": sorted(explicit.get(c.id, set()))} for c in channels
+        if full or view.in_channel(reader, c.id)]
+    mine = {c["id"] for c in out["channels"]}
     drafts_out = []
     tracing = []
     for d in drafts:
@@ -117,9 +130,14 @@ def export_room(session: Session, room: Room, *, full: bool,
         if not readable:
             continue
         vs = [v for v in versions if v.draft_id == d.id and v.version in readable]
+        row = _cols(d, ["id", "channel_id", "title", "version", "created_by", "created_at",
+                        "updated_at"])
+        if not full and not view.in_channel(reader, d.channel_id):
+            # briefed only: the newest version it may read is all it learns of the draft
+            row.update(channel_id=None, version=vs[-1].version,
+                       updated_at=vs[-1].created_at)
         drafts_out.append({
-            **_cols(d, ["id", "channel_id", "title", "version", "created_by", "created_at",
-                        "updated_at"]),
+            **row,
             "versions": [{**_cols(v, ["version", "note", "author_id", "created_at"]),
                           "choices": canon.loads(v.choices_json),
                           "texts": canon.loads(v.texts_json)} for v in vs]})
@@ -133,13 +151,17 @@ def export_room(session: Session, room: Room, *, full: bool,
     shown = {d["id"] for d in drafts_out}
     out["briefings"] = [
         _cols(b, ["id", "draft_id", "version", "channel_id", "briefed_by", "created_at"])
-        for bs in view.briefings.values() for b in bs if b.draft_id in shown]
+        for bs in view.briefings.values() for b in bs
+        if b.draft_id in shown and (full or b.channel_id in mine)]
+    sealed = {p.id for p in proposals
+              if room.sealed_votes and p.status == ProposalStatus.OPEN and not full}
     out["proposals"] = [
         {**_cols(p, ["id", "title", "draft_id", "draft_version", "status", "version",
                      "created_by", "created_at", "decided_at"]),
          "choices": canon.loads(p.choices_json),
-         "votes": [_cols(v, ["id", "member_id", "party_id", "vote", "version", "created_at",
-                             "updated_at"]) for v in votes if v.proposal_id == p.id]}
+         "votes": [] if p.id in sealed else [
+             _cols(v, ["id", "member_id", "party_id", "vote", "version", "created_at",
+                       "updated_at"]) for v in votes if v.proposal_id == p.id]}
         for p in proposals]
     sgs = []
     for sg in repo.suggestions_of(session, room.id):
@@ -164,9 +186,11 @@ def export_room(session: Session, room: Room, *, full: bool,
                              for m in repo.marks_of(session, r.id)]
         rounds_out.append(item)
     out["blind_rounds"] = rounds_out
-    out["audit"] = {"entries": [chain.as_dict(e) for e in chain.entries_of(session, room.id)],
+    entries = chain.entries_of(session, room.id)
+    out["audit"] = {"entries": ([chain.as_dict(e) for e in entries] if full else
+                                [e.as_dict() for e in visible_entries(entries, reader)]),
                     "head_seq": room.audit_seq, "head_hash": room.audit_head}
-    out["leak_tracing"] = {"key": room.fingerprint_key, "drafts": tracing}
+    out["leak_tracing"] = {"drafts": tracing}
     return out
 
 
@@ -206,10 +230,10 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
     doc = _get(data, "scenario", dict, "backup")
     scenario = build(doc)
     parties = set(scenario.party_ids)
+    ids = check_rows(data, parties)
     prefs = _get(data, "preferences", list, "backup")
     for p in prefs:
-        if p["party_id"] not in parties:
-            raise InvalidInputError(f"preferences for unknown party {p['party_id']!r}")
+        check_numbers(p["preferences"], f"preferences of {p['party_id']}")
         check_block(doc, p["party_id"], p["preferences"])
     audit_data = _get(data, "audit", dict, "backup")
     entries = _get(audit_data, "entries", list, "backup.audit")
@@ -220,12 +244,22 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
                                 f"{verdict.first_bad_seq}: {verdict.reason}")
     if verdict.entries != int(r["audit_seq"]) or verdict.head != r["audit_head"]:
         raise InvalidInputError("the backup's audit head does not match its room")
+    with db.read() as session:  # first: never touch another room (checked again below)
+        if repo.get_room(session, str(r["id"])) is not None:
+            raise ConflictError(f"room {r['id']} already exists")
+        check_collisions(session, str(r["id"]), ids)
+    differs = check_entries(entries, state_from_backup(data))
+    if differs is not None:
+        raise InvalidInputError(f"the backup's tables disagree with its audit log "
+                                f"(entry {differs.seq}): {differs.reason}")
     with db.write() as session:
         if repo.lock_room(session, str(r["id"])) is not None:
             raise ConflictError(f"room {r['id']} already exists")
+        check_collisions(session, str(r["id"]), ids)
         room = Room(id=str(r["id"]), title=str(r["title"]), scenario_id=scenario.id,
                     scenario_json=canon.dumps(doc),
                     mediator_sees_preferences=bool(r["mediator_sees_preferences"]),
+                    sealed_votes=r.get("sealed_votes") is True,
                     fingerprint_key=str(r["fingerprint_key"]), version=int(r["version"]),
                     created_at=str(r["created_at"]), audit_seq=int(r["audit_seq"]),
                     audit_head=str(r["audit_head"]))
@@ -307,5 +341,6 @@ def _import(db: Database, data: dict[str, Any], actor: str) -> Room:
             session.add(AuditEntry(room_id=room.id, **{k: e[k] for k in (
                 "seq", "at", "actor", "action", "payload", "prev_hash", "hash")}))
         session.flush()
+        room.draft_chars = stored_chars(session, room.id)
         record(session, room, actor, "room.import", entries=len(entries))
     return room

@@ -8,6 +8,7 @@ authorisation errors are 403 (wrong role, or a member of another room).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,6 +119,7 @@ def authenticate(request: Request, state: State, session: ReadSession,
         raise UnauthorizedError("token expired")
     if member.revoked_at is not None:
         raise UnauthorizedError("membership revoked")
+    state.requests.take(member.id)
     return Principal(False, member.id, member.room_id, member.role, member.party_id, tok.id,
                      tok.expires_at)
 
@@ -199,8 +201,11 @@ def room_write(state: ServiceState, principal: Principal,
     """A write transaction on a room: the room is locked and the caller re-checked.
 
     The caller's token and membership are checked again under the lock, so a write
-    racing with a revocation either commits before it or fails with 401.
+    racing with a revocation either commits before it or fails with 401. A member's
+    write is counted against its write rate limit before the lock is taken (429).
     """
+    if not principal.admin:
+        state.writes.take(principal.member_id or "")
     with state.db.write() as session:
         room = repo.lock_room(session, room_id)
         if room is None:
@@ -215,6 +220,7 @@ def room_write(state: ServiceState, principal: Principal,
         yield session, room
 
 
+_VERSION_RE = re.compile(r"[0-9]{1,9}")
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=64)]
 
 
@@ -228,7 +234,8 @@ def expected_version(if_match: str | None, body_value: int | None) -> int:
     header: int | None = None
     if if_match is not None:
         raw = if_match.strip().removeprefix("W/").strip('"')
-        if not raw.isdigit() or len(raw) > 9:
+        # ASCII digits only: str.isdigit() also accepts "²" and other digit symbols
+        if not _VERSION_RE.fullmatch(raw):
             raise InvalidInputError("If-Match must be a version ETag such as \"3\"")
         header = int(raw)
     if header is not None and body_value is not None and header != body_value:

@@ -79,6 +79,16 @@ class PreconditionRequiredError(ServiceError, ValueError):
     status = 428
 
 
+class TooManyRequestsError(ServiceError, RuntimeError):
+    """The caller's rate limit is spent (429); ``retry_after`` is in seconds."""
+
+    status = 429
+
+    def __init__(self, reason: str, retry_after: int = 1) -> None:
+        super().__init__(reason)
+        self.retry_after = max(1, retry_after)
+
+
 class UnavailableError(ServiceError, RuntimeError):
     """The database is busy; retry."""
 
@@ -103,6 +113,8 @@ def install_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             headers = {"Retry-After": "1"}
+        if isinstance(exc, TooManyRequestsError):
+            headers = {"Retry-After": str(exc.retry_after)}
         reason = exc.reason if isinstance(exc, ServiceError) else str(exc)
         return _response(status, reason, headers)
 

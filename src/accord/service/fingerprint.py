@@ -13,9 +13,11 @@ Until the leak engine is installed the text is rendered plainly and marked
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 
@@ -60,12 +62,40 @@ def render(points: Mapping[str, str], key_hex: str, draft_id: str, version: int,
 
 
 class RenderCache:
-    """Rendered copies by (room, draft version, recipient): versions never change."""
+    """Rendered copies by (room, draft version, recipient): versions never change.
 
-    def __init__(self, size: int = 4096) -> None:
+    A long text (``offload_chars`` or more) is rendered in a worker process: rendering is
+    pure Python and takes about a second for a 486 kB draft, which would otherwise hold
+    the interpreter lock and stall every other request of the server, in every room.
+    """
+
+    def __init__(self, size: int = 4096, offload_chars: int = 32_000,
+                 workers: int = 1) -> None:
         self._size = size
+        self._offload = offload_chars
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple[str, str, int, str], tuple[str, bool]] = OrderedDict()
+
+    def _render(self, points: Mapping[str, str], key_hex: str, draft_id: str, version: int,
+                recipient_id: str) -> tuple[str, bool]:
+        if sum(len(t) for t in points.values()) < self._offload:
+            return render(points, key_hex, draft_id, version, recipient_id)
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self._workers, mp_context=multiprocessing.get_context("spawn"))
+            pool = self._pool
+        return pool.submit(render, dict(points), key_hex, draft_id, version,
+                           recipient_id).result()
+
+    def close(self) -> None:
+        """Stop the worker process, if one was started."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def render(self, room_id: str, points: Mapping[str, str], key_hex: str, draft_id: str,
                version: int, recipient_id: str) -> tuple[str, bool]:
@@ -76,7 +106,7 @@ class RenderCache:
             if hit is not None:
                 self._items.move_to_end(key)
                 return hit
-        out = render(points, key_hex, draft_id, version, recipient_id)
+        out = self._render(points, key_hex, draft_id, version, recipient_id)
         with self._lock:
             self._items[key] = out
             while len(self._items) > self._size:

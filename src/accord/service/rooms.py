@@ -7,9 +7,17 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from accord.model import Scenario
+from accord.service import names
 from accord.service.audit import record
 from accord.service.deps import Principal
-from accord.service.errors import ConflictError, GoneError, InvalidInputError, NotFoundError
+from accord.service.enums import Role
+from accord.service.errors import (
+    ConflictError,
+    ForbiddenError,
+    GoneError,
+    InvalidInputError,
+    NotFoundError,
+)
 from accord.service.scenarios import ScenarioCache, public_view, room_document, to_document
 from accord.service.schemas import RoomPublic
 from accord.service.security import hash_secret, new_room_key, new_secret
@@ -49,15 +57,18 @@ def issue_token(session: Session, member: Member, *, days: float | None,
 
 def create_room(db: Database, *, title: str, scenario: Scenario, mediator_name: str,
                 mediator_sees_preferences: bool, actor: str,
-                token_days: float | None = None) -> tuple[Room, Member, str]:
+                token_days: float | None = None,
+                sealed_votes: bool = False) -> tuple[Room, Member, str]:
     """Create a room with its mediator and plenary channel; return the mediator's token."""
     doc = to_document(scenario)
     stamp = now()
+    mediator_name = names.normalise(mediator_name, "mediator's name")
     with db.write() as session:
         room = Room(id=new_id("rm"), title=title, scenario_id=scenario.id,
                     scenario_json=canon.dumps(doc),
                     mediator_sees_preferences=mediator_sees_preferences,
-                    fingerprint_key=new_room_key(), version=1, created_at=stamp,
+                    sealed_votes=sealed_votes, fingerprint_key=new_room_key(), version=1,
+                    created_at=stamp,
                     audit_seq=0, audit_head=GENESIS)
         session.add(room)
         session.flush()
@@ -71,9 +82,10 @@ def create_room(db: Database, *, title: str, scenario: Scenario, mediator_name: 
         session.flush()
         token = issue_token(session, mediator, days=token_days, label="mediator")
         record(session, room, actor, "room.create", title=title, scenario_id=scenario.id,
-               mediator_sees_preferences=mediator_sees_preferences)
+               mediator_sees_preferences=mediator_sees_preferences,
+               sealed_votes=sealed_votes)
         record(session, room, actor, "member.add", member_id=mediator.id, role="mediator",
-               party_id=None, via="room.create")
+               party_id=None, via="room.create", token_id=token.row.id)
         record(session, room, actor, "channel.create", channel_id=plenary.id,
                name="plenary", everyone=True, member_ids=[])
     return room, mediator, token.secret
@@ -90,7 +102,8 @@ def room_public(session: Session, room: Room, cache: ScenarioCache) -> RoomPubli
     plenary = repo.plenary_of(session, room.id)
     return RoomPublic(id=room.id, title=room.title, scenario_id=room.scenario_id,
                       mediator_sees_preferences=room.mediator_sees_preferences,
-                      version=room.version, created_at=room.created_at,
+                      sealed_votes=room.sealed_votes, version=room.version,
+                      created_at=room.created_at,
                       scenario=public_view(doc), preferences_status=status,
                       plenary_channel_id=plenary.id if plenary else None)
 
@@ -104,7 +117,13 @@ def party_ids(cache: ScenarioCache, session: Session, room: Room) -> list[str]:
 def invite(session: Session, room: Room, principal: Principal, cache: ScenarioCache, *,
            role: str, name: str, party_id: str | None,
            days: float) -> tuple[Invitation, str]:
-    """Create a single-use invitation (the caller holds the room lock)."""
+    """Create a single-use invitation (the caller holds the room lock).
+
+    The name is normalised and must differ from every current member's.
+    """
+    name = names.normalise(name, "member's name")
+    names.require_unique(name, [m.name for m in repo.members_of(session, room.id)
+                                if m.revoked_at is None], "member")
     if role == "party":
         if party_id is None:
             raise InvalidInputError("a party invitation needs party_id")
@@ -149,16 +168,29 @@ def accept(db: Database, secret: str, name: str | None,
         if inv.party_id is not None and repo.member_of_party(session, room.id,
                                                              inv.party_id) is not None:
             raise ConflictError(f"party {inv.party_id!r} already has a member")
+        if name is not None and names.key(name) != names.key(inv.name):
+            raise InvalidInputError("the mediator chose this member's name "
+                                    f"({inv.name!r}); accept without a name")
+        names.require_unique(inv.name, [m.name for m in repo.members_of(session, room.id)
+                                        if m.revoked_at is None], "member")
         member = Member(id=new_id("mb"), room_id=room.id, role=inv.role, party_id=inv.party_id,
-                        name=name or inv.name, created_at=now())
+                        name=inv.name, created_at=now())
         session.add(member)
         session.flush()
         inv.used_at = member.created_at
         inv.member_id = member.id
         token = issue_token(session, member, days=token_days, label="invitation")
         record(session, room, f"{member.role}:{member.id}", "member.add", member_id=member.id,
-               role=member.role, party_id=member.party_id, via=inv.id)
+               role=member.role, party_id=member.party_id, via=inv.id,
+               token_id=token.row.id)
     return member, token
+
+
+def is_owner(session: Session, room: Room, member: Member) -> bool:
+    """Whether ``member`` is the mediator appointed with the room (not invited)."""
+    if member.role != Role.MEDIATOR:
+        return False
+    return not any(i.member_id == member.id for i in repo.invitations_of(session, room.id))
 
 
 def revoke_member(session: Session, room: Room, principal: Principal,
@@ -171,6 +203,9 @@ def revoke_member(session: Session, room: Room, principal: Principal,
         raise InvalidInputError("a mediator cannot revoke themselves")
     if m.revoked_at is not None:
         raise ConflictError("this member is already revoked")
+    if m.role == Role.MEDIATOR and is_owner(session, room, m):
+        raise ForbiddenError("this is the room's owner, the mediator the administrator "
+                             "appointed; a co-mediator cannot revoke them")
     stamp = now()
     m.revoked_at = stamp
     for t in repo.tokens_of(session, [m.id]):

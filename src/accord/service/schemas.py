@@ -164,12 +164,17 @@ class RoomCreate(In):
     scenario: ScenarioSource
     mediator_name: Name
     mediator_sees_preferences: bool = False
+    #: hide each vote's value until its proposal is decided (who voted still shows)
+    sealed_votes: bool = False
 
 
 class RoomUpdate(In):
-    """Change a room's title, or stop the mediator from seeing preferences."""
+    """Change a room's title, or stop the mediator from seeing preferences.
 
-    expected_version: Version
+    The room version replaced: ``expected_version`` or ``If-Match`` (one is required).
+    """
+
+    expected_version: Version | None = None
     title: Name | None = None
     mediator_sees_preferences: bool | None = None
 
@@ -181,6 +186,7 @@ class RoomPublic(BaseModel):
     title: str
     scenario_id: str
     mediator_sees_preferences: bool
+    sealed_votes: bool = False
     version: int
     created_at: str
     scenario: dict[str, Any]
@@ -278,7 +284,7 @@ class DraftPublic(BaseModel):
     """
 
     id: str
-    channel_id: str
+    channel_id: str | None  # None for a reader briefed a version, not in the channel
     title: str
     version: int
     latest_version: int
@@ -296,7 +302,7 @@ class DraftSummary(BaseModel):
     """A draft in a list: the versions the caller may read."""
 
     id: str
-    channel_id: str
+    channel_id: str | None  # None for a reader briefed a version, not in the channel
     title: str
     latest_version: int
     visible_versions: list[int]
@@ -538,6 +544,35 @@ class AuditEntryPublic(BaseModel):
     action: str
     payload: dict[str, Any]
     prev_hash: str
+    hash: str
+    redacted: bool = False
+
+
+class LeakTraceRequest(In):
+    """A leaked text to trace against the room's draft versions (all, or one)."""
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500_000)]
+    draft: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}_[0-9a-f]{16}@[0-9]{1,9}$")] \
+        | None = None
+
+
+class LeakTracePublic(BaseModel):
+    """The trace of a leaked text.
+
+    ``verdict`` is ``match``/``mixed`` when some version's reader is named, else
+    ``no_match`` with the best-scoring version (or none, without readable drafts).
+    """
+
+    verdict: str
+    results: list[dict[str, Any]]
+
+
+class AuditHead(BaseModel):
+    """A room's audit head, to publish: ``head`` is ``SEQ:HASH``."""
+
+    room_id: str
+    head: str
+    seq: int
     hash: str
 
 

@@ -31,6 +31,9 @@ class Settings:
         invitation_days: lifetime of invitations in days.
         pool_size: database connection pool size.
         threads: worker threads serving requests (each may hold two connections).
+        requests_per_minute: requests one member may make a minute (429 past it; 0: off).
+        writes_per_minute: writes one member may make a minute (429 past it; 0: off).
+        room_quota_bytes: draft versions one room may store (413 past it; 0: off).
     """
 
     database_url: str = DEFAULT_URL
@@ -42,13 +45,18 @@ class Settings:
     invitation_days: int = 7
     pool_size: int = 20
     threads: int = 40
+    requests_per_minute: int = 1200
+    writes_per_minute: int = 120
+    room_quota_bytes: int = 64 * MiB
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from ``ACCORD_*`` environment variables (unset ones keep defaults).
 
         ``ACCORD_DB``, ``ACCORD_ADMIN_TOKEN_FILE``, ``ACCORD_MAX_BODY_BYTES``,
-        ``ACCORD_SQLITE_SYNCHRONOUS``, ``ACCORD_TOKEN_DAYS``, ``ACCORD_THREADS``.
+        ``ACCORD_SQLITE_SYNCHRONOUS``, ``ACCORD_TOKEN_DAYS``, ``ACCORD_THREADS``,
+        ``ACCORD_REQUESTS_PER_MINUTE``, ``ACCORD_WRITES_PER_MINUTE``,
+        ``ACCORD_ROOM_QUOTA_BYTES``.
         """
         env = os.environ if env is None else env
         s = cls()
@@ -66,6 +74,12 @@ class Settings:
             s = replace(s, token_days=int(env["ACCORD_TOKEN_DAYS"]))
         if "ACCORD_THREADS" in env:
             s = replace(s, threads=int(env["ACCORD_THREADS"]))
+        if "ACCORD_REQUESTS_PER_MINUTE" in env:
+            s = replace(s, requests_per_minute=int(env["ACCORD_REQUESTS_PER_MINUTE"]))
+        if "ACCORD_WRITES_PER_MINUTE" in env:
+            s = replace(s, writes_per_minute=int(env["ACCORD_WRITES_PER_MINUTE"]))
+        if "ACCORD_ROOM_QUOTA_BYTES" in env:
+            s = replace(s, room_quota_bytes=int(env["ACCORD_ROOM_QUOTA_BYTES"]))
         return s
 
     def with_admin_token(self, token: str) -> Settings:

@@ -20,6 +20,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Integer,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -78,6 +80,11 @@ class Room(Base):
     scenario_id: Mapped[str] = mapped_column(String(NAME))
     scenario_json: Mapped[str] = mapped_column(Text, deferred=True)
     mediator_sees_preferences: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: votes' values are hidden (but who voted is not) until their proposal is decided
+    sealed_votes: Mapped[bool] = mapped_column(Boolean, default=False,
+                                               server_default=false())
+    #: characters stored in the room's draft versions (what the storage quota counts)
+    draft_chars: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     fingerprint_key: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[str] = mapped_column(String(TIME))

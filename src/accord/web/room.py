@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,6 +260,12 @@ NOTICES = {
 }
 
 
+#: Ids as the service issues them; anything else is refused before it reaches a path.
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: Lifetime of the session token a web login mints (the server's ceiling may shorten it).
+SESSION_DAYS = 1
+
+
 def room_routes(router: APIRouter, settings: object | None) -> None:
     """Register the room pages on ``router`` (under ``/web/rooms``)."""
 
@@ -277,6 +284,10 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
         try:
             async with Api(request, token) as api:
                 me = await api.call("GET", "/me")
+                if not me.get("admin") and me.get("room_id"):
+                    # the cookie holds a session token of its own, revoked at logout
+                    session = await api.call("POST", "/me/tokens", {
+                        "label": "web session", "expires_in_days": SESSION_DAYS})
         except ApiError as exc:
             msg = ("That token is not valid (unknown, expired or revoked)."
                    if exc.status == 401 else f"Cannot log in: {exc.detail}.")
@@ -285,14 +296,22 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
             return _login_page(request, "That is the administrator's token; log in with a "
                                         "room member's token.", 400)
         response = RedirectResponse(_room_url(me["room_id"]), status_code=303)
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path=ROOMS,
-                            secure=request.url.scheme == "https")
+        response.set_cookie(COOKIE, session["token"], httponly=True, samesite="strict",
+                            path=ROOMS, secure=request.url.scheme == "https")
         return response
 
     @router.post("/rooms/logout", name="web-rooms-logout")
     async def logout(request: Request) -> Response:
         response = RedirectResponse(ROOMS, status_code=303)
         if _same_origin(request):
+            token = request.cookies.get(COOKIE)
+            if token and len(token) <= _MAX_TOKEN:
+                try:
+                    async with Api(request, token) as api:
+                        await api.call("DELETE", "/me/token")
+                except ApiError as exc:
+                    if exc.status not in (401, 403):  # already revoked or expired: fine
+                        raise
             response.delete_cookie(COOKIE, path=ROOMS, httponly=True, samesite="strict")
         return response
 
@@ -301,6 +320,9 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
         token = request.cookies.get(COOKIE)
         if not token:
             return RedirectResponse(ROOMS, status_code=303)
+        if not _ID_RE.fullmatch(room_id):
+            return render("error.html", 404, title="No such room",
+                          message="that is not a room id", tab="rooms")
         try:
             async with Api(request, token) as api:
                 ctx = await _room_context(api, room_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy.orm import Session
 
-from accord.service import views
+from accord.service import names, views
 from accord.service.access import DraftAccess, draft_access, room_view
 from accord.service.audit import record
 from accord.service.deps import (
@@ -25,6 +25,7 @@ from accord.service.deps import (
 )
 from accord.service.errors import ConflictError, InvalidInputError, NotFoundError
 from accord.service.fingerprint import ordered_points
+from accord.service.ratelimit import charge, version_chars
 from accord.service.scenarios import room_document
 from accord.service.schemas import (
     BriefingCreate,
@@ -82,14 +83,21 @@ def _issue_order(state: ServiceState, session: Session, room: Room) -> list[str]
     return [i["id"] for i in doc["issues"]]
 
 
-def _draft_public(state: ServiceState, session: Session, room: Room, draft: Draft,
-                  v: DraftVersion, caller: Principal, briefed: bool) -> DraftPublic:
+def _draft_public(state: ServiceState, order: list[str], room: Room, draft: Draft,
+                  v: DraftVersion, caller: Principal, access: DraftAccess) -> DraftPublic:
+    """The caller's copy of a version (rendered here: call it outside write transactions).
+
+    A reader who is not in the draft's channel learns only the versions briefed to it:
+    its ``latest_version`` is the newest of those.
+    """
     texts: dict[str, str] = canon.loads(v.texts_json)
-    points = ordered_points(texts, _issue_order(state, session, room))
+    points = ordered_points(texts, order)
     text, marked = state.renders.render(room.id, points, room.fingerprint_key, draft.id,
                                         v.version, caller.member_id or "")
-    return DraftPublic(id=draft.id, channel_id=draft.channel_id, title=draft.title,
-                       version=v.version, latest_version=draft.version,
+    briefed = not access.in_channel
+    return DraftPublic(id=draft.id, channel_id=None if briefed else draft.channel_id,
+                       title=draft.title,
+                       version=v.version, latest_version=access.versions[-1],
                        choices=canon.loads(v.choices_json), points_with_text=list(points),
                        text=text, fingerprinted=marked, note=v.note, author_id=v.author_id,
                        created_at=v.created_at, briefed=briefed)
@@ -117,13 +125,16 @@ def create_channel(room_id: RoomId, body: ChannelCreate, state: State,
         unknown = sorted(ids - active)
         if unknown:
             raise InvalidInputError(f"not current members of this room: {', '.join(unknown)}")
-        channel = Channel(id=new_id("ch"), room_id=room.id, name=body.name, everyone=False,
+        name = names.normalise(body.name, "channel's name")
+        names.require_unique(name, [c.name for c in repo.channels_of(session, room.id)]
+                             + list(names.RESERVED_CHANNELS), "channel")
+        channel = Channel(id=new_id("ch"), room_id=room.id, name=name, everyone=False,
                           created_by=caller.member_id or "", created_at=now())
         session.add(channel)
         session.flush()
         for mid in sorted(ids):
             session.add(ChannelMember(channel_id=channel.id, member_id=mid))
-        record(session, room, caller, "channel.create", channel_id=channel.id, name=body.name,
+        record(session, room, caller, "channel.create", channel_id=channel.id, name=name,
                everyone=False, member_ids=sorted(ids))
         return views.channel(channel, ids)
 
@@ -169,11 +180,15 @@ def create_draft(room_id: RoomId, channel_id: ObjectIdPath, body: DraftCreate,
         v = DraftVersion(draft_id=draft.id, version=1, choices_json=canon.dumps(body.choices),
                          texts_json=canon.dumps(body.texts), note=body.note,
                          author_id=caller.member_id or "", created_at=stamp)
+        charge(room, state.settings.room_quota_bytes,
+               version_chars(v.choices_json, v.texts_json, v.note))
         session.add(v)
         record(session, room, caller, "draft.create", draft_id=draft.id,
                channel_id=channel_id, version=1)
-        response.headers["ETag"] = etag(1)
-        return _draft_public(state, session, room, draft, v, caller, False)
+        order = _issue_order(state, session, room)
+    response.headers["ETag"] = etag(1)
+    # rendered after the commit: the write lock is not held while the copy is made
+    return _draft_public(state, order, room, draft, v, caller, DraftAccess(True, [1]))
 
 
 @router.get("/rooms/{room_id}/drafts")
@@ -185,10 +200,18 @@ def list_drafts(room_id: RoomId, state: State,
     out = []
     for d in drafts:
         versions = view.visible_versions(caller.member_id or "", d)
-        if versions:
-            out.append(DraftSummary(id=d.id, channel_id=d.channel_id, title=d.title,
-                                    latest_version=d.version, visible_versions=versions,
-                                    updated_at=d.updated_at))
+        if not versions:
+            continue
+        updated, channel = d.updated_at, d.channel_id
+        channel_shown: str | None = channel
+        if not view.in_channel(caller.member_id or "", d.channel_id):
+            channel_shown = None
+            # briefed only: nothing of the versions it cannot read
+            last = repo.get_draft_version(session, d.id, versions[-1])
+            updated = last.created_at if last is not None else d.created_at
+        out.append(DraftSummary(id=d.id, channel_id=channel_shown, title=d.title,
+                                latest_version=versions[-1], visible_versions=versions,
+                                updated_at=updated))
     return out
 
 
@@ -202,8 +225,9 @@ def get_draft(room_id: RoomId, draft_id: ObjectIdPath, response: Response, state
     v = repo.get_draft_version(session, draft.id, access.versions[-1])
     if v is None:
         raise NotFoundError("no such version")
-    response.headers["ETag"] = etag(draft.version)
-    return _draft_public(state, session, room, draft, v, caller, not access.in_channel)
+    response.headers["ETag"] = etag(access.versions[-1])
+    return _draft_public(state, _issue_order(state, session, room), room, draft, v, caller,
+                         access)
 
 
 @router.put("/rooms/{room_id}/drafts/{draft_id}")
@@ -230,10 +254,14 @@ def revise_draft(room_id: RoomId, draft_id: ObjectIdPath, body: DraftRevise,
                          choices_json=canon.dumps(body.choices),
                          texts_json=canon.dumps(body.texts), note=body.note,
                          author_id=caller.member_id or "", created_at=stamp)
+        charge(room, state.settings.room_quota_bytes,
+               version_chars(v.choices_json, v.texts_json, v.note))
         session.add(v)
         record(session, room, caller, "draft.revise", draft_id=draft.id, version=draft.version)
-        response.headers["ETag"] = etag(draft.version)
-        return _draft_public(state, session, room, draft, v, caller, False)
+        order = _issue_order(state, session, room)
+    response.headers["ETag"] = etag(draft.version)
+    return _draft_public(state, order, room, draft, v, caller,
+                         DraftAccess(True, [draft.version]))
 
 
 @router.get("/rooms/{room_id}/drafts/{draft_id}/versions/{version}")
@@ -248,7 +276,8 @@ def get_draft_version(room_id: RoomId, draft_id: ObjectIdPath,
     v = repo.get_draft_version(session, draft.id, version)
     if v is None:
         raise NotFoundError("no such version")
-    return _draft_public(state, session, room, draft, v, caller, not access.in_channel)
+    return _draft_public(state, _issue_order(state, session, room), room, draft, v, caller,
+                         access)
 
 
 @router.get("/rooms/{room_id}/drafts/{draft_id}/diff")

@@ -19,6 +19,7 @@ from accord.model import Scenario
 from accord.service import suggest, views
 from accord.service.access import room_view
 from accord.service.audit import record
+from accord.service.blind import refuse_unacceptable
 from accord.service.deps import (
     IfMatch,
     Mediator,
@@ -34,6 +35,7 @@ from accord.service.deps import (
     expected_version,
     room_write,
 )
+from accord.service.enums import ProposalStatus, RoundStatus
 from accord.service.errors import (
     ConflictError,
     ForbiddenError,
@@ -119,21 +121,30 @@ def evaluate(room_id: RoomId, body: EvaluateRequest, state: State, session: Read
 def _decide(scenario: Scenario, votes: Mapping[str, str]) -> str:
     ids = scenario.party_ids
     if api.ratifies(scenario, {p: votes.get(p) == "accept" for p in ids}):
-        return "ratified"
+        return ProposalStatus.RATIFIED.value
     if not api.ratifies(scenario, {p: votes.get(p, "accept") == "accept" for p in ids}):
-        return "rejected"
-    return "open"
+        return ProposalStatus.REJECTED.value
+    return ProposalStatus.OPEN.value
 
 
-def _proposal_public(p: Proposal, votes: list[Vote], scenario: Scenario) -> ProposalPublic:
+def _proposal_public(p: Proposal, votes: list[Vote], scenario: Scenario,
+                     shown: list[Vote] | None = None) -> ProposalPublic:
     voted = {v.party_id for v in votes}
-    waiting = [pid for pid in scenario.party_ids if pid not in voted] if p.status == "open" \
-        else []
+    is_open = p.status == ProposalStatus.OPEN
+    waiting = [pid for pid in scenario.party_ids if pid not in voted] if is_open else []
     return ProposalPublic(id=p.id, title=p.title, choices=canon.loads(p.choices_json),
                           draft_id=p.draft_id, draft_version=p.draft_version, status=p.status,
                           version=p.version, created_by=p.created_by, created_at=p.created_at,
-                          decided_at=p.decided_at, votes=[views.vote(v) for v in votes],
+                          decided_at=p.decided_at,
+                          votes=[views.vote(v) for v in (votes if shown is None else shown)],
                           waiting_for=waiting, rule=scenario.ratification.describe())
+
+
+def _shown_votes(room: Room, p: Proposal, votes: list[Vote], caller: Principal) -> list[Vote]:
+    """In a room with sealed votes, an open proposal shows only the caller's own vote."""
+    if room.sealed_votes and p.status == ProposalStatus.OPEN:
+        return [v for v in votes if caller.is_party and v.party_id == caller.party_id]
+    return votes
 
 
 def _redecide(session: Session, room: Room, p: Proposal, scenario: Scenario,
@@ -176,7 +187,7 @@ def create_proposal(room_id: RoomId, body: ProposalCreate, state: State,
             raise InvalidInputError(f"the package breaks linkages: {', '.join(violations)}")
         p = Proposal(id=new_id("pr"), room_id=room.id, title=body.title,
                      choices_json=canon.dumps(full), draft_id=body.draft_id,
-                     draft_version=version, status="open", version=1,
+                     draft_version=version, status=ProposalStatus.OPEN.value, version=1,
                      created_by=caller.member_id or "", created_at=now())
         session.add(p)
         record(session, room, caller, "proposal.create", proposal_id=p.id, choices=full,
@@ -186,35 +197,39 @@ def create_proposal(room_id: RoomId, body: ProposalCreate, state: State,
 
 @router.get("/rooms/{room_id}/proposals")
 def list_proposals(room_id: RoomId, state: State,
-                   session: ReadSession, _caller: Member) -> list[ProposalPublic]:
-    """Every proposal with its votes and status."""
+                   session: ReadSession, caller: Member) -> list[ProposalPublic]:
+    """Every proposal with its votes and status (sealed rooms: see ``sealed_votes``)."""
     room = _room(session, room_id)
     s = compiled_for(state.scenarios, session, room).scenario
     proposals = repo.proposals_of(session, room_id)
     votes = repo.votes_on(session, [p.id for p in proposals])
-    return [_proposal_public(p, [v for v in votes if v.proposal_id == p.id], s)
-            for p in proposals]
+    out = []
+    for p in proposals:
+        mine = [v for v in votes if v.proposal_id == p.id]
+        out.append(_proposal_public(p, mine, s, _shown_votes(room, p, mine, caller)))
+    return out
 
 
 @router.get("/rooms/{room_id}/proposals/{proposal_id}")
 def get_proposal(room_id: RoomId, proposal_id: ObjectIdPath, response: Response, state: State,
                  session: ReadSession,
-                 _caller: Member) -> ProposalPublic:
-    """A proposal with its votes and status."""
+                 caller: Member) -> ProposalPublic:
+    """A proposal with its votes and status (sealed rooms: see ``sealed_votes``)."""
     room = _room(session, room_id)
     p = repo.get_proposal(session, room_id, proposal_id)
     if p is None:
         raise NotFoundError("no such proposal")
     s = compiled_for(state.scenarios, session, room).scenario
     response.headers["ETag"] = etag(p.version)
-    return _proposal_public(p, repo.votes_on(session, [p.id]), s)
+    votes = repo.votes_on(session, [p.id])
+    return _proposal_public(p, votes, s, _shown_votes(room, p, votes, caller))
 
 
 def _open_proposal(session: Session, room: Room, proposal_id: str) -> Proposal:
     p = repo.get_proposal(session, room.id, proposal_id)
     if p is None:
         raise NotFoundError("no such proposal")
-    if p.status != "open":
+    if p.status != ProposalStatus.OPEN:
         raise ConflictError(f"the proposal is {p.status}; votes are closed")
     return p
 
@@ -283,7 +298,7 @@ def withdraw_proposal(room_id: RoomId, proposal_id: ObjectIdPath, body: Proposal
             expected = expected_version(if_match, body.expected_version)
             if p.version != expected:
                 raise ConflictError(f"the proposal is at version {p.version}, not {expected}")
-        p.status, p.version, p.decided_at = "withdrawn", p.version + 1, now()
+        p.status, p.version, p.decided_at = ProposalStatus.WITHDRAWN.value, p.version + 1, now()
         record(session, room, caller, "proposal.withdraw", proposal_id=p.id,
                version=p.version)
         s = compiled_for(state.scenarios, session, room).scenario
@@ -399,8 +414,9 @@ def open_round(room_id: RoomId, body: BlindRoundCreate, state: State,
                caller: Mediator) -> BlindRoundPublic:
     """Open a round of blind acceptance (mediator)."""
     with room_write(state, caller, room_id) as (session, room):
-        r = BlindRound(id=new_id("br"), room_id=room.id, title=body.title, status="open",
-                       created_by=caller.member_id or "", created_at=now())
+        r = BlindRound(id=new_id("br"), room_id=room.id, title=body.title,
+                       status=RoundStatus.OPEN.value, created_by=caller.member_id or "",
+                       created_at=now())
         session.add(r)
         session.flush()
         record(session, room, caller, "blind.open", round_id=r.id, title=body.title)
@@ -424,17 +440,23 @@ def get_round(room_id: RoomId, round_id: ObjectIdPath, state: State, session: Re
 @router.put("/rooms/{room_id}/blind-rounds/{round_id}/marks")
 def mark_packages(room_id: RoomId, round_id: ObjectIdPath, body: BlindMarks, state: State,
                   caller: Party) -> BlindMarksPublic:
-    """Privately mark the packages one's party would accept (replaces earlier marks)."""
+    """Privately mark the packages one's party would accept (replaces earlier marks).
+
+    Only packages the party itself accepts under its preferences may be marked (422
+    otherwise), so the overlap cannot be used to read another party's marks.
+    """
     party_id = caller.party_id or ""
     with room_write(state, caller, room_id) as (session, room):
         r = _get_round(session, room.id, round_id)
-        if r.status != "open":
+        if r.status != RoundStatus.OPEN:
             raise ConflictError("the round is closed")
-        s = compiled_for(state.scenarios, session, room).scenario
+        compiled = compiled_for(state.scenarios, session, room)
+        s = compiled.scenario
         packages: dict[str, dict[str, str]] = {}
         for choices in body.packages:
             full = completed(s, choices)
             packages[_package_key(full)] = full
+        refuse_unacceptable(compiled, party_id, list(packages.values()))
         repo.delete_marks(session, r.id, party_id)
         session.flush()
         for key, full in sorted(packages.items()):
@@ -472,7 +494,7 @@ def close_round(room_id: RoomId, round_id: ObjectIdPath, state: State,
     """Close a round and reveal the packages every party marked, if any (mediator)."""
     with room_write(state, caller, room_id) as (session, room):
         r = _get_round(session, room.id, round_id)
-        if r.status != "open":
+        if r.status != RoundStatus.OPEN:
             raise ConflictError("the round is already closed")
         parties = compiled_for(state.scenarios, session, room).scenario.party_ids
         marks = repo.marks_of(session, r.id)
@@ -483,6 +505,7 @@ def close_round(room_id: RoomId, round_id: ObjectIdPath, state: State,
             choices_of[m.package_key] = m.choices_json
         common = set.intersection(*(by_party[p] for p in parties)) if parties else set()
         overlap = [canon.loads(choices_of[k]) for k in sorted(common)]
-        r.status, r.closed_at, r.overlap_json = "closed", now(), canon.dumps(overlap)
+        r.status, r.closed_at = RoundStatus.CLOSED.value, now()
+        r.overlap_json = canon.dumps(overlap)
         record(session, room, caller, "blind.close", round_id=r.id, overlap=overlap)
         return _round_public(session, r)

@@ -20,6 +20,7 @@ from accord.service.deps import (
     room_write,
 )
 from accord.service.errors import ConflictError, ForbiddenError, NotFoundError
+from accord.service.pref_bounds import check_numbers
 from accord.service.scenarios import check_block, room_document
 from accord.service.schemas import PreferencesAdopt, PreferencesPublic, PreferencesSubmit
 from accord.service.state import ServiceState
@@ -50,6 +51,7 @@ def _store(state: ServiceState, caller: Principal, room_id: str, expected: int,
         if block is None:
             block = doc["preferences"][party_id]
         else:
+            check_numbers(block)
             check_block(doc, party_id, block)
         text = canon.dumps(block)
         if row is None:

@@ -10,6 +10,7 @@ from accord.service.audit import record
 from accord.service.deps import (
     Admin,
     Caller,
+    IfMatch,
     Mediator,
     Member,
     ObjectIdPath,
@@ -17,6 +18,8 @@ from accord.service.deps import (
     RoomId,
     SelfMember,
     State,
+    etag,
+    expected_version,
     room_write,
 )
 from accord.service.errors import (
@@ -54,11 +57,15 @@ def create_room(body: RoomCreate, state: State, caller: Admin) -> RoomCreated:
 
     The reply carries the mediator's token; it is shown only this once.
     """
-    scenario = load_source(body.scenario.bundled, body.scenario.text, body.scenario.format)
+    try:
+        scenario = load_source(body.scenario.bundled, body.scenario.text,
+                               body.scenario.format)
+    except RecursionError:  # "[" * 2000: the YAML/JSON parsers recurse per level
+        raise InvalidInputError("the scenario text is nested too deeply") from None
     room, mediator, token = ops.create_room(
         state.db, title=body.title, scenario=scenario, mediator_name=body.mediator_name,
         mediator_sees_preferences=body.mediator_sees_preferences, actor=caller.actor,
-        token_days=state.settings.token_days)
+        token_days=state.settings.token_days, sealed_votes=body.sealed_votes)
     with state.db.read() as session:
         public = ops.room_public(session, room, state.scenarios)
     return RoomCreated(room=public, mediator=views.member(mediator), token=token)
@@ -73,25 +80,30 @@ def list_rooms(state: State, session: ReadSession, _caller: Admin) -> list[RoomS
 
 
 @router.get("/rooms/{room_id}")
-def get_room(room_id: RoomId, state: State, session: ReadSession, _caller: Member) -> RoomPublic:
-    """The room: title, settings, the scenario without preferences, who has submitted."""
+def get_room(room_id: RoomId, response: Response, state: State, session: ReadSession,
+             _caller: Member) -> RoomPublic:
+    """The room: title, settings, the scenario without preferences, who has submitted.
+
+    ``ETag`` is the room's version (what ``PATCH`` takes as ``If-Match``).
+    """
     room = repo.get_room(session, room_id)
     if room is None:
         raise NotFoundError("no such room")
+    response.headers["ETag"] = etag(room.version)
     return ops.room_public(session, room, state.scenarios)
 
 
 @router.patch("/rooms/{room_id}")
-def update_room(room_id: RoomId, body: RoomUpdate, state: State,
-                caller: Mediator) -> RoomPublic:
+def update_room(room_id: RoomId, body: RoomUpdate, response: Response, state: State,
+                caller: Mediator, if_match: IfMatch = None) -> RoomPublic:
     """Rename the room, or withdraw the mediator's sight of preferences (mediator).
 
     Granting that sight is possible only when the room is created.
     """
+    expected = expected_version(if_match, body.expected_version)
     with room_write(state, caller, room_id) as (session, room):
-        if room.version != body.expected_version:
-            raise ConflictError(f"the room is at version {room.version}, "
-                                f"not {body.expected_version}")
+        if room.version != expected:
+            raise ConflictError(f"the room is at version {room.version}, not {expected}")
         changes: dict[str, object] = {}
         if body.title is not None and body.title != room.title:
             room.title = body.title
@@ -107,6 +119,7 @@ def update_room(room_id: RoomId, body: RoomUpdate, state: State,
             room.version += 1
             record(session, room, caller, "room.update", version=room.version, **changes)
         session.flush()
+        response.headers["ETag"] = etag(room.version)
         return ops.room_public(session, room, state.scenarios)
 
 
@@ -171,8 +184,15 @@ def me(state: State, session: ReadSession, caller: Caller) -> MePublic:
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)
 def new_token(body: TokenCreate, state: State, caller: SelfMember) -> TokenIssued:
-    """Issue another token for oneself (to rotate: issue one, then revoke the old one)."""
-    days = body.expires_in_days or state.settings.token_days
+    """Issue another token for oneself (to rotate: issue one, then revoke the old one).
+
+    The server's token lifetime (``ACCORD_TOKEN_DAYS``) is a ceiling: a longer
+    ``expires_in_days`` is shortened to it.
+    """
+    ceiling = state.settings.token_days
+    days = body.expires_in_days or ceiling
+    if ceiling is not None and days is not None:
+        days = min(days, ceiling)
     with room_write(state, caller, caller.room_id or "") as (session, room):
         m = repo.get_member(session, room.id, caller.member_id or "")
         if m is None:
