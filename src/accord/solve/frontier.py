@@ -110,21 +110,22 @@ class _Pareto:
         self.first = -1
         self.floor = None if floor is None or not np.isfinite(floor).any() else floor
         # per issue, the most its options add for each party; per term, the most it adds
-        self.best = np.stack([
-            problem.util[problem.offsets[i] + problem.allowed_options(i)].max(axis=0)
-            if problem.allowed_options(i).shape[0] else np.zeros(problem.n_parties)
-            for i in range(problem.n_issues)]) if problem.n_issues else \
-            np.zeros((0, problem.n_parties))
+        self.best = np.zeros((problem.n_issues, problem.n_parties))
+        if self.floor is not None:
+            for i in range(problem.n_issues):
+                rows = problem.util[problem.offsets[i] + problem.allowed_options(i)]
+                if rows.shape[0]:
+                    self.best[i] = rows.max(axis=0)
+        self.best_total = self.best.sum(axis=0)
         self.term_up = [np.maximum(t.values, 0.0) for t in problem.interactions]
 
     def _viable(self, issues: frozenset[int], raw: FloatArray) -> BoolArray:
         """Rows whose best completion can still meet the floor (all rows without one)."""
         if self.floor is None:
             return np.ones(raw.shape[0], dtype=bool)
-        rest = np.zeros(self.pr.n_parties) if self.first in issues else self.pr.base.copy()
-        for i in range(self.pr.n_issues):
-            if i not in issues:
-                rest += self.best[i]
+        rest = self.best_total - self.best[sorted(issues)].sum(axis=0)
+        if self.first not in issues:
+            rest = rest + self.pr.base
         for t, up in enumerate(self.term_up):
             if not self.item_issues[t] <= issues:
                 rest += up
@@ -601,10 +602,9 @@ def pareto_frontier(
     # beyond the enumeration limit, drop dominated options: every Pareto-optimal vector is
     # reached with undominated options only (reduce.py); below it, the pruned enumeration
     # does the same work itself
-    small = compact(problem if keep == "all" or full <= limit
-                    else without_dominated(problem))
-    work = small.problem
-    size = work.space_size
+    small = None if keep == "all" or full <= limit else compact(without_dominated(problem))
+    work = problem if small is None else small.problem
+    size = full if small is None else work.space_size
     reduced = (f"{size} packages of undominated options (of {full} red-line-free)"
                if size < full else f"{size} red-line-free packages")
     if method == "auto":
@@ -618,8 +618,10 @@ def pareto_frontier(
         if size > limit:
             raise SpaceTooLargeError(f"{reduced} exceed the enumeration limit {limit}")
         pk, ut = exhaustive_frontier(work, keep, floor if individually_rational else None)
-        return Frontier(small.expand(pk), ut, True, "enumeration", (f"exhaustive over {reduced}",),
-                        0, time.perf_counter() - t0)
+        if small is not None:
+            pk = small.expand(pk)
+        return Frontier(pk, ut, True, "enumeration", (f"exhaustive over {reduced}",), 0,
+                        time.perf_counter() - t0)
     if method == "epsilon-constraint":
         if problem.n_parties > 3:
             raise ValueError("the epsilon-constraint method handles at most 3 parties")
@@ -635,7 +637,8 @@ def pareto_frontier(
         return Frontier(np.zeros((0, problem.n_issues), np.int64),
                         np.zeros((0, problem.n_parties)), exact, method, tuple(notes),
                         solves, time.perf_counter() - t0)
-    pk = np.unique(small.expand(np.stack(found)), axis=0)
+    pk = np.stack(found)
+    pk = np.unique(pk if small is None else small.expand(pk), axis=0)
     ut = problem.evaluate(pk)
     ok = problem.admissible(pk) & (ut >= floor - FEAS_TOL).all(axis=1)
     pk, ut = pk[ok], ut[ok]
