@@ -48,7 +48,7 @@ from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 
-__all__ = ["Frontier", "exhaustive_frontier", "pareto_frontier"]
+__all__ = ["Frontier", "exhaustive_frontier", "frontier_candidates", "pareto_frontier"]
 
 _CHUNK = 1 << 18
 
@@ -190,7 +190,7 @@ class _Pareto:
         keep = np.sort(skyline(node.raw, keep="one", groups=groups, resolution=RESOLUTION))
         return _Node(node.issues, node.ids[keep], node.raw[keep], cols[keep], node.items)
 
-    def combine(self, a: _Node, b: _Node) -> _Node:
+    def combine(self, a: _Node, b: _Node, prune: bool = True) -> _Node:
         issues = a.issues | b.issues
         items = sorted(set(a.items) | set(b.items))
         open_items = tuple(k for k in items if not self.item_issues[k] <= issues)
@@ -233,19 +233,22 @@ class _Pareto:
                 ok &= ~bad.reshape(-1)
             cols = np.stack(new_cols, axis=1) if new_cols else np.zeros((h * m, 0), bool)
             ok &= self._viable(issues, raw)
-            parts.append(self.prune(_Node(issues, ids[ok], raw[ok], cols[ok], open_items)))
+            part = _Node(issues, ids[ok], raw[ok], cols[ok], open_items)
+            # unpruned only while the whole product fits in one chunk (bounded memory)
+            parts.append(self.prune(part) if prune or a.ids.shape[0] * m > _CHUNK else part)
         node = _Node(issues, np.concatenate([p.ids for p in parts]),
                      np.concatenate([p.raw for p in parts]),
                      np.concatenate([p.cols for p in parts]), open_items)
-        return self.prune(node) if len(parts) > 1 else node
+        return self.prune(node) if len(parts) > 1 and prune else node
 
-    def build(self, order: list[int]) -> _Node:
+    def build(self, order: list[int], prune: bool = True) -> _Node:
+        """The node of ``order``'s issues (with ``prune=False``, the root is not pruned)."""
         if self.first < 0:
             self.first = order[0]
         if len(order) == 1:
             return self.leaf(order[0])
         half = len(order) // 2
-        return self.combine(self.build(order[:half]), self.build(order[half:]))
+        return self.combine(self.build(order[:half]), self.build(order[half:]), prune)
 
 
 def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple[
@@ -283,15 +286,7 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
         6. With ``keep="all"``, enumerate the admissible packages once more and keep every
            one whose utility vector matches a frontier vector within ``2 * RESOLUTION``.
     """
-    if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
-        return np.zeros((0, problem.n_issues), np.int64), np.zeros((0, problem.n_parties))
-    dp = _Pareto(problem, floor)
-    root = dp.build(dp.order())
-    util = problem.finish(root.raw.copy())
-    ids = root.ids
-    if floor is not None:
-        ok = (util >= floor).all(axis=1)
-        ids, util = ids[ok], util[ok]
+    ids, util = frontier_candidates(problem, floor, prune=True)
     # the root was pruned on these very sums; only clipping can create new ties
     sel = skyline(util, keep="one", resolution=RESOLUTION) if problem.clip.any() \
         else np.arange(ids.shape[0])
@@ -299,6 +294,26 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
     if keep == "all":
         packages = _all_ties(problem, problem.evaluate(packages), floor)
     return _sorted(packages, problem.evaluate(packages))
+
+
+def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bool = False
+                        ) -> tuple[IntArray, FloatArray]:
+    """Ids and utilities of admissible packages (``u >= floor``) that hold the frontier.
+
+    Steps 1-4 of :func:`exhaustive_frontier`, then the floor; every Pareto-optimal vector
+    is among them. Without ``prune`` the last combination is not pruned, so dominated
+    packages may remain: enough for a concept that only takes a maximum over them.
+    """
+    if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
+        return np.zeros(0, np.int64), np.zeros((0, problem.n_parties))
+    dp = _Pareto(problem, floor)
+    root = dp.build(dp.order(), prune)
+    util = problem.finish(root.raw.copy())
+    ids = root.ids
+    if floor is not None:
+        ok = (util >= floor).all(axis=1)
+        ids, util = ids[ok], util[ok]
+    return ids, util
 
 
 def _sorted(packages: IntArray, util: FloatArray) -> tuple[IntArray, FloatArray]:
