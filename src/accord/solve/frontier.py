@@ -111,11 +111,9 @@ class _Pareto:
         self.floor = None if floor is None or not np.isfinite(floor).any() else floor
         # per issue, the most its options add for each party; per term, the most it adds
         self.best = np.zeros((problem.n_issues, problem.n_parties))
-        if self.floor is not None:
-            for i in range(problem.n_issues):
-                rows = problem.util[problem.offsets[i] + problem.allowed_options(i)]
-                if rows.shape[0]:
-                    self.best[i] = rows.max(axis=0)
+        if self.floor is not None and problem.n_issues:
+            util = np.where(problem.allowed[:, None], problem.util, -np.inf)
+            self.best = np.maximum.reduceat(util, problem.offsets, axis=0)
         self.best_total = self.best.sum(axis=0)
         self.term_up = [np.maximum(t.values, 0.0) for t in problem.interactions]
 
@@ -171,9 +169,8 @@ class _Pareto:
         raw = pr.util[pr.offsets[issue] + options]
         if issue == self.first:
             raw = raw + pr.base
-        ok = self._viable(frozenset({issue}), raw)
-        return self.prune(_Node(frozenset({issue}), options[ok] * self.stride[issue], raw[ok],
-                                cols[ok], items))
+        return self.prune(_Node(frozenset({issue}), options * self.stride[issue], raw, cols,
+                                items))
 
     def prune(self, node: _Node) -> _Node:
         """Drop partial packages dominated by one with the same indicator columns."""
