@@ -3,7 +3,7 @@
 Two claims, checked in one run and printed as markdown tables (nothing is written):
 
 1. Pareto frontier + Nash package of random additive scenarios with 1e4, 1e5 and 1e6
-   packages and 2 or 4 parties, beside NegMAS 0.16 on the *same* normalised tables
+   packages and 2 or 4 parties (best of several runs on each side), beside NegMAS 0.16 on the *same* normalised tables
    (``LinearAdditiveUtilityFunction`` built from ``Tables``; ``negmas.preferences.ops``
    ``pareto_frontier`` and ``nash_points``). Results must be identical; target: accord at
    least 50x faster.
@@ -348,8 +348,9 @@ def main() -> None:
     print("## Pareto frontier + Nash package: accord.solve vs NegMAS 0.16\n")
     print("Random additive scenarios (10 options a point), reservations 35% of the way from "
           "each party's least to greatest utility. Best of 20 runs for accord, of 3 for "
-          "NegMAS (1 at 1e6): on a shared machine the fastest run is the least disturbed. Times cover everything from the tables to the frontier and the "
-          "Nash package (NegMAS: its `pareto_frontier` and `nash_points` calls).\n")
+          "NegMAS (1 at 1e6): on a shared machine the fastest run is the least disturbed. "
+          "Times cover everything from the tables to the frontier and the Nash package "
+          "(NegMAS: its `pareto_frontier` and `nash_points` calls).\n")
     print("\n".join(claim_frontier(sizes)))
     n = 3 if args.quick else 5
     print(f"\n## Solution concepts on 28-point scenarios (median over {n} random scenarios)\n")
