@@ -1,12 +1,12 @@
 """Benchmark of the exact solver engine (``accord.solve``); not a test.
 
-Two claims, checked in one run and printed as markdown tables (nothing is written):
+Three claims, checked in one run and printed as markdown tables (nothing is written):
 
 1. Pareto frontier + Nash package of random additive scenarios with 1e4, 1e5 and 1e6
-   packages and 2 or 4 parties (best of several runs on each side), beside NegMAS 0.16 on the *same* normalised tables
-   (``LinearAdditiveUtilityFunction`` built from ``Tables``; ``negmas.preferences.ops``
-   ``pareto_frontier`` and ``nash_points``). Results must be identical; target: accord at
-   least 50x faster.
+   packages and 2 or 4 parties (best of several runs on each side), beside NegMAS 0.16 on
+   the *same* normalised tables (``LinearAdditiveUtilityFunction`` built from ``Tables``;
+   ``negmas.preferences.ops`` ``pareto_frontier`` and ``nash_points``). Results must be
+   identical; target: accord at least 50x faster.
 2. Every concept (welfare, egalitarian, Kalai-Smorodinsky, Nash) on 28-point scenarios with
    4 and 6 parties, 3-5 options a point, 50 pairwise interactions and 20 linkages: median
    time over random scenarios and whether every optimum was proven. Target: median <= 1 s.
