@@ -45,7 +45,7 @@ from accord.analysis.tables import Tables
 from accord.model import ACTIVE, EPS, RESOLUTION
 from accord.solve.enumerate import admissible_block
 from accord.solve.errors import NoAgreementError, SolverError, SpaceTooLargeError
-from accord.solve.frontier import exhaustive_frontier
+from accord.solve.frontier import frontier_candidates
 from accord.solve.milp import FEAS_TOL, PROOF_GAP, Encoding, MilpResult
 from accord.solve.reduce import compact, without_dominated
 
@@ -143,20 +143,21 @@ class _Run:
 
         Every concept here has an optimum, tie-break included, among the Pareto-optimal
         individually rational packages (a package that dominates another is at least as
-        good for each concept). When the pruned frontier enumeration of
-        :func:`accord.solve.frontier.exhaustive_frontier` is cheap (no terms or linkages
-        and at most four parties, or two parties and few terms and linkages), only that
-        frontier is scanned; otherwise every package is.
+        good for each concept, and strictly better for its tie-break). When the pruned
+        frontier enumeration of :func:`accord.solve.frontier.frontier_candidates` is cheap
+        (no terms or linkages and at most four parties, or two parties and few terms and
+        linkages), only its candidates (the frontier and a few dominated packages) are
+        scanned; otherwise every package is.
         """
         pr = self.problem
         items = len(pr.interactions) + len(pr.links)
         cheap = (items == 0 and pr.n_parties <= 4) or (pr.n_parties <= 2
                                                         and items <= pr.n_issues)
         if cheap and not self.exclude:
-            packages, util = exhaustive_frontier(pr, "one", self.d - EPS)
-            if not packages.shape[0]:
+            ids, util = frontier_candidates(pr, self.d - EPS)
+            if not ids.shape[0]:
                 raise NoAgreementError(self._no_agreement())
-            return pr.layout.encode(packages), util
+            return ids, util
         block = admissible_block(self.problem, limit=max(self.problem.allowed_space_size, 1))
         ok = (block.utilities >= self.d - EPS).all(axis=1)
         if self.exclude:

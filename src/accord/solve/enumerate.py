@@ -419,7 +419,7 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
     g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
     if resolution > 0:
         pts = np.rint(pts / resolution)
-    if n * n * p <= _SMALL:
+    if p >= 3 and n * n * p <= _SMALL:
         idx = _small_skyline(pts, g, keep)
         return np.asarray(idx[np.lexsort([*_sort_keys(pts[idx]), g[idx]])], dtype=np.int64)
     order = np.lexsort([*_sort_keys(pts), g])

@@ -35,7 +35,7 @@ from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 
-__all__ = ["Frontier", "exhaustive_frontier", "pareto_frontier"]
+__all__ = ["Frontier", "exhaustive_frontier", "frontier_candidates", "pareto_frontier"]
 
 _CHUNK = 1 << 18
 
@@ -97,21 +97,20 @@ class _Pareto:
         self.first = -1
         self.floor = None if floor is None or not np.isfinite(floor).any() else floor
         # per issue, the most its options add for each party; per term, the most it adds
-        self.best = np.stack([
-            problem.util[problem.offsets[i] + problem.allowed_options(i)].max(axis=0)
-            if problem.allowed_options(i).shape[0] else np.zeros(problem.n_parties)
-            for i in range(problem.n_issues)]) if problem.n_issues else \
-            np.zeros((0, problem.n_parties))
+        self.best = np.zeros((problem.n_issues, problem.n_parties))
+        if self.floor is not None and problem.n_issues:
+            util = np.where(problem.allowed[:, None], problem.util, -np.inf)
+            self.best = np.maximum.reduceat(util, problem.offsets, axis=0)
+        self.best_total = self.best.sum(axis=0)
         self.term_up = [np.maximum(t.values, 0.0) for t in problem.interactions]
 
     def _viable(self, issues: frozenset[int], raw: FloatArray) -> BoolArray:
         """Rows whose best completion can still meet the floor (all rows without one)."""
         if self.floor is None:
             return np.ones(raw.shape[0], dtype=bool)
-        rest = np.zeros(self.pr.n_parties) if self.first in issues else self.pr.base.copy()
-        for i in range(self.pr.n_issues):
-            if i not in issues:
-                rest += self.best[i]
+        rest = self.best_total - self.best[sorted(issues)].sum(axis=0)
+        if self.first not in issues:
+            rest = rest + self.pr.base
         for t, up in enumerate(self.term_up):
             if not self.item_issues[t] <= issues:
                 rest += up
@@ -157,9 +156,8 @@ class _Pareto:
         raw = pr.util[pr.offsets[issue] + options]
         if issue == self.first:
             raw = raw + pr.base
-        ok = self._viable(frozenset({issue}), raw)
-        return self.prune(_Node(frozenset({issue}), options[ok] * self.stride[issue], raw[ok],
-                                cols[ok], items))
+        return self.prune(_Node(frozenset({issue}), options * self.stride[issue], raw, cols,
+                                items))
 
     def prune(self, node: _Node) -> _Node:
         """Drop partial packages dominated by one with the same indicator columns."""
@@ -176,7 +174,7 @@ class _Pareto:
         keep = np.sort(skyline(node.raw, keep="one", groups=groups, resolution=RESOLUTION))
         return _Node(node.issues, node.ids[keep], node.raw[keep], cols[keep], node.items)
 
-    def combine(self, a: _Node, b: _Node) -> _Node:
+    def combine(self, a: _Node, b: _Node, prune: bool = True) -> _Node:
         issues = a.issues | b.issues
         items = sorted(set(a.items) | set(b.items))
         open_items = tuple(k for k in items if not self.item_issues[k] <= issues)
@@ -219,19 +217,22 @@ class _Pareto:
                 ok &= ~bad.reshape(-1)
             cols = np.stack(new_cols, axis=1) if new_cols else np.zeros((h * m, 0), bool)
             ok &= self._viable(issues, raw)
-            parts.append(self.prune(_Node(issues, ids[ok], raw[ok], cols[ok], open_items)))
+            part = _Node(issues, ids[ok], raw[ok], cols[ok], open_items)
+            # unpruned only while the whole product fits in one chunk (bounded memory)
+            parts.append(self.prune(part) if prune or a.ids.shape[0] * m > _CHUNK else part)
         node = _Node(issues, np.concatenate([p.ids for p in parts]),
                      np.concatenate([p.raw for p in parts]),
                      np.concatenate([p.cols for p in parts]), open_items)
-        return self.prune(node) if len(parts) > 1 else node
+        return self.prune(node) if len(parts) > 1 and prune else node
 
-    def build(self, order: list[int]) -> _Node:
+    def build(self, order: list[int], prune: bool = True) -> _Node:
+        """The node of ``order``'s issues (with ``prune=False``, the root is not pruned)."""
         if self.first < 0:
             self.first = order[0]
         if len(order) == 1:
             return self.leaf(order[0])
         half = len(order) // 2
-        return self.combine(self.build(order[:half]), self.build(order[half:]))
+        return self.combine(self.build(order[:half]), self.build(order[half:]), prune)
 
 
 def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple[
@@ -269,15 +270,7 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
         6. With ``keep="all"``, enumerate the admissible packages once more and keep every
            one whose utility vector matches a frontier vector within ``2 * RESOLUTION``.
     """
-    if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
-        return np.zeros((0, problem.n_issues), np.int64), np.zeros((0, problem.n_parties))
-    dp = _Pareto(problem, floor)
-    root = dp.build(dp.order())
-    util = problem.finish(root.raw.copy())
-    ids = root.ids
-    if floor is not None:
-        ok = (util >= floor).all(axis=1)
-        ids, util = ids[ok], util[ok]
+    ids, util = frontier_candidates(problem, floor, prune=True)
     # the root was pruned on these very sums; only clipping can create new ties
     sel = skyline(util, keep="one", resolution=RESOLUTION) if problem.clip.any() \
         else np.arange(ids.shape[0])
@@ -285,6 +278,26 @@ def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) 
     if keep == "all":
         packages = _all_ties(problem, problem.evaluate(packages), floor)
     return _sorted(packages, problem.evaluate(packages))
+
+
+def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bool = False
+                        ) -> tuple[IntArray, FloatArray]:
+    """Ids and utilities of admissible packages (``u >= floor``) that hold the frontier.
+
+    Steps 1-4 of :func:`exhaustive_frontier`, then the floor; every Pareto-optimal vector
+    is among them. Without ``prune`` the last combination is not pruned, so dominated
+    packages may remain: enough for a concept that only takes a maximum over them.
+    """
+    if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
+        return np.zeros(0, np.int64), np.zeros((0, problem.n_parties))
+    dp = _Pareto(problem, floor)
+    root = dp.build(dp.order(), prune)
+    util = problem.finish(root.raw.copy())
+    ids = root.ids
+    if floor is not None:
+        ok = (util >= floor).all(axis=1)
+        ids, util = ids[ok], util[ok]
+    return ids, util
 
 
 def _sorted(packages: IntArray, util: FloatArray) -> tuple[IntArray, FloatArray]:
@@ -588,10 +601,9 @@ def pareto_frontier(
     # beyond the enumeration limit, drop dominated options: every Pareto-optimal vector is
     # reached with undominated options only (reduce.py); below it, the pruned enumeration
     # does the same work itself
-    small = compact(problem if keep == "all" or full <= limit
-                    else without_dominated(problem))
-    work = small.problem
-    size = work.space_size
+    small = None if keep == "all" or full <= limit else compact(without_dominated(problem))
+    work = problem if small is None else small.problem
+    size = full if small is None else work.space_size
     reduced = (f"{size} packages of undominated options (of {full} red-line-free)"
                if size < full else f"{size} red-line-free packages")
     if method == "auto":
@@ -605,8 +617,10 @@ def pareto_frontier(
         if size > limit:
             raise SpaceTooLargeError(f"{reduced} exceed the enumeration limit {limit}")
         pk, ut = exhaustive_frontier(work, keep, floor if individually_rational else None)
-        return Frontier(small.expand(pk), ut, True, "enumeration", (f"exhaustive over {reduced}",),
-                        0, time.perf_counter() - t0)
+        if small is not None:
+            pk = small.expand(pk)
+        return Frontier(pk, ut, True, "enumeration", (f"exhaustive over {reduced}",), 0,
+                        time.perf_counter() - t0)
     if method == "epsilon-constraint":
         if problem.n_parties > 3:
             raise ValueError("the epsilon-constraint method handles at most 3 parties")
@@ -622,7 +636,8 @@ def pareto_frontier(
         return Frontier(np.zeros((0, problem.n_issues), np.int64),
                         np.zeros((0, problem.n_parties)), exact, method, tuple(notes),
                         solves, time.perf_counter() - t0)
-    pk = np.unique(small.expand(np.stack(found)), axis=0)
+    pk = np.stack(found)
+    pk = np.unique(pk if small is None else small.expand(pk), axis=0)
     ut = problem.evaluate(pk)
     ok = problem.admissible(pk) & (ut >= floor - FEAS_TOL).all(axis=1)
     pk, ut = pk[ok], ut[ok]
