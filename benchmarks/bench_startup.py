@@ -78,9 +78,10 @@ def main() -> None:
     for label, cmd in CASES:
         times = timed(cmd, args.runs)
         best[label] = min(times)
-        floor, peer = best[CASES[0][0]], best.get(CASES[1][0], float("nan"))
+        floor, peer = best[CASES[0][0]], best.get(CASES[1][0])
+        vs_peer = f"{min(times) / peer:.2f}x" if peer else "—"
         print(f"| {label} | {min(times):.3f} | {statistics.median(times):.3f} | "
-              f"{min(times) / floor:.1f}x | {min(times) / peer:.2f}x |", flush=True)
+              f"{min(times) / floor:.1f}x | {vs_peer} |", flush=True)
     print()
     offenders, total = import_costs(CASES[3][1], args.top)
     print(f"Imports of `accord evaluate harbour-teaching --json` (python -X importtime): "
