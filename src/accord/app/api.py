@@ -43,6 +43,7 @@ from accord.model import EPS, InvalidPlanError, NoAgreementError, Plan, Scenario
 
 if TYPE_CHECKING:
     from accord.solve.concepts import Solution
+    from accord.solve.improve import Improvements
 
 # The solver (HiGHS) and scipy.stats are imported inside the functions that need them, so a
 # command that only evaluates a small scenario starts fast.
@@ -88,8 +89,12 @@ __all__ = [
     "zopa",
 ]
 
-#: Compiled tables by scenario object (``id``), dropped when the scenario is collected.
-_TABLES: dict[int, tuple[weakref.ref[Scenario], Tables]] = {}
+#: Per scenario object (``id``): its compiled tables and the exact results already
+#: computed for it (a scenario is immutable, so an answer never goes stale); dropped when
+#: the scenario is collected.
+_TABLES: dict[int, tuple[weakref.ref[Scenario], Tables, dict[tuple[object, ...], Any]]] = {}
+#: Improvements computed to decide dominance (and reused by ``improve`` and the report).
+DOMINANCE_IMPROVEMENTS = 3
 
 
 def load(scenario: ScenarioLike) -> Scenario:
@@ -101,13 +106,44 @@ def load(scenario: ScenarioLike) -> Scenario:
 
 def tables(scenario: Scenario) -> Tables:
     """The nominal compiled tables of a scenario (compiled once per scenario object)."""
+    return _entry(scenario)[1]
+
+
+def _entry(scenario: Scenario) -> tuple[weakref.ref[Scenario], Tables,
+                                        dict[tuple[object, ...], Any]]:
     key = id(scenario)
     hit = _TABLES.get(key)
     if hit is not None and hit[0]() is scenario:
-        return hit[1]
-    t = compile_scenario(scenario)
-    _TABLES[key] = (weakref.ref(scenario, lambda _r: _TABLES.pop(key, None)), t)
-    return t
+        return hit
+    memo: dict[tuple[object, ...], Any] = {}
+    entry = (weakref.ref(scenario, lambda _r: _TABLES.pop(key, None)),
+             compile_scenario(scenario), memo)
+    _TABLES[key] = entry
+    return entry
+
+
+def _memo(scenario: Scenario, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+    """``make()`` computed once per scenario object and ``key``."""
+    memo = _entry(scenario)[2]
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def _solution(s: Scenario, concept: str) -> Solution:
+    solution: Solution = _memo(s, ("solve", concept), lambda: _concept(concept)(tables(s)))
+    return solution
+
+
+def _improvements(s: Scenario, package: tuple[int, ...], rank_by: RankBy, limit: int
+                  ) -> Improvements:
+    from accord.solve.improve import post_settlement
+
+    found: Improvements = _memo(
+        s, ("improve", package, rank_by, limit),
+        lambda: post_settlement(tables(s), np.array(package, dtype=np.int64),
+                                rank_by=rank_by, limit=limit))
+    return found
 
 
 def reservations(scenario: ScenarioLike) -> dict[str, float]:
@@ -140,11 +176,9 @@ def _plans(s: Scenario, plan: PlanLike | Sequence[PlanLike] | None) -> list[Plan
 
 def _solver_dominance(s: Scenario, t: Tables, e: PlanEvaluation) -> Dominance:
     """Dominance beyond enumeration: post-settlement MILP, or egalitarian for "no deal"."""
-    from accord.solve.improve import post_settlement
-
     if e.plan.no_deal:
         try:
-            sol = _concept("egalitarian")(t)
+            sol = _solution(s, "egalitarian")
         except NoAgreementError:
             return Dominance(False, None, None, "milp: no admissible package reaches every "
                                                 "reservation", 0)
@@ -153,7 +187,7 @@ def _solver_dominance(s: Scenario, t: Tables, e: PlanEvaluation) -> Dominance:
         return Dominance(better, tuple(int(k) for k in sol.package) if better else None,
                          tuple(float(g) for g in gains) if better else None,
                          f"milp ({'proven' if sol.proven else 'not proven'})", 0)
-    imp = post_settlement(t, np.array(s.indices(e.plan), dtype=np.int64), limit=1)
+    imp = _improvements(s, tuple(s.indices(e.plan)), "nash", DOMINANCE_IMPROVEMENTS)
     method = f"milp ({'proven' if imp.proven else 'not proven'})"
     if imp.pareto_optimal or not imp.improvements:
         return Dominance(False if imp.proven else None, None, None, method, 0)
@@ -200,7 +234,7 @@ def solve(scenario: ScenarioLike, concept: Concept = "nash") -> SolveResult:
     if concept not in _SOLVERS:
         raise InvalidPlanError(f"unknown concept {concept!r} (known: {', '.join(CONCEPTS)})")
     s = load(scenario)
-    return SolveResult(s, _concept(concept)(tables(s)))
+    return SolveResult(s, _solution(s, concept))
 
 
 def solve_all(scenario: ScenarioLike, which: Sequence[Concept] | None = None
@@ -238,15 +272,11 @@ def improve(scenario: ScenarioLike, plan: PlanLike, *, rank_by: RankBy = "nash",
     The improvements are ranked by ``rank_by`` of the gains over the plan; the first, with
     ``rank_by="nash"``, is the Nash package with the plan as the disagreement point.
     """
-    from accord.solve.improve import post_settlement
-
     s = load(scenario)
     p = _plan(s, plan)
     if p.no_deal:
         raise InvalidPlanError("'no deal' has no package to improve; try `accord zopa`")
-    result = post_settlement(tables(s), np.array(s.indices(p), dtype=np.int64),
-                             rank_by=rank_by, limit=limit)
-    return ImprovementResult(s, p.id, result)
+    return ImprovementResult(s, p.id, _improvements(s, tuple(s.indices(p)), rank_by, limit))
 
 
 def zopa(scenario: ScenarioLike, *, samples: int = 200_000, seed: int = 2025) -> ZopaResult:
