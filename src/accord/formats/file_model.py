@@ -205,6 +205,16 @@ class ChoiceIn(Strict):
         return self
 
 
+def _choice_form(data: Any) -> str:
+    return "short" if isinstance(data, str) else "long"
+
+
+ChoiceEntry = Annotated[
+    Annotated[Id, Tag("short")] | Annotated[ChoiceIn, Tag("long")],
+    Discriminator(_choice_form),
+]
+
+
 class PlanIn(Strict):
     """A named draft."""
 
@@ -218,7 +228,7 @@ class PlanIn(Strict):
         default=None, description="points not listed are carried over from this plan")
     silent: Id | None = Field(
         default=None, description="points not listed: 'default', 'open', or an option id")
-    choices: dict[Id, Id | ChoiceIn] = Field(default_factory=dict)
+    choices: dict[Id, ChoiceEntry] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_rule(self) -> PlanIn:
