@@ -14,6 +14,7 @@ from accord.app import api
 from accord.app.catalog import bundled_names, resolve
 from accord.app.results import PlanEvaluation, Robustness, RobustnessResult
 from accord.cli.common import console, emit_json, fmt, guarded, load
+from accord.cli.evaluation_view import evaluation_table, provenance_table
 from accord.formats.file_model import json_schema
 from accord.model import Scenario
 
@@ -101,25 +102,6 @@ def schema() -> None:
     emit_json(json_schema())
 
 
-def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
-    """Utilities vs reservation, one row per plan."""
-    table = Table("plan", *s.party_ids, "ratified", "blocking", "dominated",
-                  title="Utility and margin over reservation per party",
-                  caption="✗ refuses (below reservation); RL crosses a red line; "
-                          "dominated: some admissible package is better for someone, worse "
-                          "for nobody")
-    for e in evals:
-        cells = []
-        for o in e.parties:
-            mark = "" if o.acceptable else " [red]✗[/red]"
-            red = " [red]RL[/red]" if o.red_lines_hit else ""
-            cells.append(f"{o.utility:.2f} {o.margin:+.2f}{mark}{red}")
-        dom = {True: "yes", False: "no", None: "n/a"}[e.pareto_dominated]
-        table.add_row(e.plan.id, *cells, "[green]yes[/green]" if e.ratified else "no",
-                      ", ".join(e.blocking_parties) or "-", dom)
-    return table
-
-
 @guarded
 def evaluate(scenario: ScenarioArg, plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Evaluate plans (default: every named plan): utilities, acceptance, ratification."""
@@ -128,7 +110,19 @@ def evaluate(scenario: ScenarioArg, plan: PlanOpt = None, as_json: JsonOpt = Fal
     if as_json:
         emit_json(result.to_dict())
         return
-    console.print(evaluation_table(s, list(result)))
+    print_evaluation(s, list(result))
+
+
+def print_evaluation(s: Scenario, evals: list[PlanEvaluation]) -> None:
+    """The evaluation table, then the provenance table and the open-reading methods."""
+    console.print(evaluation_table(s, evals))
+    prov = provenance_table(s, evals)
+    if prov is not None:
+        console.print(prov)
+    for e in evals:
+        if e.readings is not None:
+            console.print(f"{e.plan.id}: {len(e.readings.points)} open points, "
+                          f"{e.readings.method}")
 
 
 def run_robustness(s: Scenario, plan_ids: list[str] | None, samples: int, seed: int,
@@ -214,4 +208,4 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-__all__ = ["evaluation_table", "json", "run_robustness"]
+__all__ = ["evaluation_table", "json", "print_evaluation", "run_robustness"]
