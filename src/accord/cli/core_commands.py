@@ -1,4 +1,4 @@
-"""Core commands: scenarios, show, validate, schema, evaluate, robustness, compare."""
+"""Core commands: scenarios, show, validate, schema, evaluate, robustness, compare, lint."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
     app.command("evaluate")(evaluate)
     app.command("robustness")(robust)
     app.command("compare")(compare_cmd)
+    app.command("lint")(lint)
 
 
 @guarded
@@ -200,6 +201,27 @@ def compare_cmd(
     console.print(f"gained: {', '.join(c.winners) or 'nobody'}; "
                   f"lost: {', '.join(c.losers) or 'nobody'}; "
                   f"{len(c.unchanged)} points unchanged")
+
+
+_SEVERITY = {"error": "[red]error[/red]", "warning": "[yellow]warning[/yellow]",
+             "info": "[dim]info[/dim]"}
+
+
+@guarded
+def lint(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
+    """Modelling smells with a line each; exit 2 when there are errors, 0 for warnings."""
+    result = api.lint(scenario)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        for f, line in result.findings:
+            where = f"{result.file}:{line}" if line else result.file
+            console.print(f"{where}: {_SEVERITY[f.severity]} [bold]{f.code}[/bold] "
+                          f"({f.where}): {f.message}", highlight=False, soft_wrap=True)
+        console.print(f"{result.count('error')} errors, {result.count('warning')} warnings, "
+                      f"{result.count('info')} infos", highlight=False)
+    if not result.ok:
+        raise typer.Exit(2)
 
 
 def _write(path: Path, text: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -363,6 +363,16 @@ def loads_scenario(text: str, name: str = "<string>") -> Scenario:
         plan = str(exc).split("'")[1] if "'" in str(exc) else ""
         raise FileFormatError(name, str(exc), lines.line(("plans", plan)),
                               f"plans.{plan}" if plan else "") from None
+
+
+def line_finder(text: str, name: str = "<string>") -> Callable[[str], int | None]:
+    """A function from a field path (``issues.nato.default``) to its line in ``text``."""
+    _, lines = _parse(text, name)
+
+    def line(where: str) -> int | None:
+        return lines.line(_where_to_path(where)) if where else lines.line(())
+
+    return line
 
 
 def _real_path(data: Any, loc: Sequence[Any]) -> list[str | int]:
