@@ -18,12 +18,12 @@ def _counts(e: PlanEvaluation) -> str:
     n: dict[Status, int] = defaultdict(int)
     for note in e.provenance.values():
         n[note.status] += 1
-    parts = [f"{n[Status.REPORTED]} reported"]
+    parts = [f"{n[Status.REPORTED]} R"]
     if n[Status.ASSUMED]:
-        parts.append(f"[yellow]{n[Status.ASSUMED]} assumed[/yellow]")
+        parts.append(f"[yellow]{n[Status.ASSUMED]} A[/yellow]")
     if n[Status.OPEN]:
-        parts.append(f"[cyan]{n[Status.OPEN]} open[/cyan]")
-    return ", ".join(parts)
+        parts.append(f"[cyan]{n[Status.OPEN]} O[/cyan]")
+    return " ".join(parts)
 
 
 def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
@@ -39,8 +39,9 @@ def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
                   caption="✗ refuses (below reservation); RL crosses a red line; open: range "
                           "over the readings of the open points and whether the party accepts "
                           "under every/some/no reading; dominated: some admissible package is "
-                          "better for someone, worse for nobody; choices: how each point is "
-                          "known (see the provenance table)")
+                          "better for someone, worse for nobody; choices: how many points are "
+                          "reported (R), assumed (A) or open (O), see the next table")
+    table.columns[-1].no_wrap = True
     for e in evals:
         cells = []
         for o in e.parties:
