@@ -135,3 +135,17 @@ def test_lint_of_the_bundled_scenarios_has_no_errors() -> None:
     assert ("default-on-red-line", "issues.nato.default") in found  # audit H2
     assert ("plan-breaks-linkage", "plans.geneva-19-point") in found  # audit H1
     assert ("non-compensatory", "preferences.UA.weights") in found  # audit M5
+
+
+def test_validate_strict_refuses_a_default_on_a_red_line(tmp_path: Path) -> None:
+    text = HEAD.replace("  B:\n", "    red_lines: [nato.none]\n  B:\n", 1)
+    path = tmp_path / "red.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run("validate", str(path))
+    assert code == 0 and "default-on-red-line" in err
+    code, _, err = run("validate", str(path), "--strict")
+    line = next(k for k, t in enumerate(text.splitlines(), 1) if "default: none" in t
+                and k > text.splitlines().index("  - id: nato"))
+    assert code == 2
+    assert f"red.yaml:{line}: warning default-on-red-line" in err
+    assert run("validate", "ukraine-2025")[0] == 0  # the bundled file keeps validating

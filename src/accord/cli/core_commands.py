@@ -13,7 +13,7 @@ from rich.table import Table
 from accord.app import api
 from accord.app.catalog import bundled_names, resolve
 from accord.app.results import PlanEvaluation, Robustness, RobustnessResult
-from accord.cli.common import console, emit_json, fmt, guarded, load
+from accord.cli.common import console, emit_json, err_console, fmt, guarded, load
 from accord.cli.evaluation_view import evaluation_table, provenance_table
 from accord.formats.file_model import json_schema
 from accord.model import Scenario
@@ -86,15 +86,38 @@ def show(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
 
 @guarded
 def validate(path: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+             strict: Annotated[bool, typer.Option(
+                 "--strict", help="Also refuse (exit 2) on lint warnings: a default on a red "
+                                  "line, a plan breaking a linkage, …")] = False,
              as_json: JsonOpt = False) -> None:
-    """Check a scenario file; exit 2 with file, line and field on the first problem."""
+    """Check a scenario file; exit 2 with file, line and field on the first problem.
+
+    The lint's findings follow with their lines: errors always fail (exit 2), warnings
+    only with ``--strict``.
+    """
     s = resolve(path)
+    found = api.lint(path)
+    failed = not found.ok or (strict and found.count("warning") > 0)
     if as_json:
-        emit_json({"valid": True, "id": s.id, "parties": len(s.parties),
-                   "issues": len(s.issues), "plans": len(s.plans)})
+        emit_json({"valid": not failed, "id": s.id, "parties": len(s.parties),
+                   "issues": len(s.issues), "plans": len(s.plans),
+                   "findings": found.to_dict()["findings"]})
     else:
-        console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, {len(s.issues)} "
-                      f"points, {len(s.plans)} plans, {s.space_size:.4g} packages")
+        for f, line in found.findings:
+            if f.severity != "info":
+                err_console.print(f"{found.file}:{line or ''}: {f.severity} {f.code}: "
+                                  f"{f.message}", highlight=False, soft_wrap=True)
+        if failed:
+            err_console.print(f"[red]error:[/red] {path}: {found.count('error')} lint errors, "
+                              f"{found.count('warning')} warnings"
+                              + (" (--strict)" if strict else ""), highlight=False)
+        else:
+            console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, "
+                          f"{len(s.issues)} points, {len(s.plans)} plans, "
+                          f"{s.space_size:.4g} packages; {found.count('warning')} lint "
+                          "warnings", highlight=False)
+    if failed:
+        raise typer.Exit(2)
 
 
 @guarded
