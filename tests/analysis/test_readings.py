@@ -110,3 +110,26 @@ def test_nominal_reading_is_the_default_when_on_the_table() -> None:
     assert s2.complete(plan) == {"a": "o1", "b": "o1"}
     plan = Plan("x", {}, open={"a": frozenset({"o0"}), "b": frozenset({"o0", "o1"})})
     assert s2.complete(plan) == {"a": "o0", "b": "o0"}
+
+
+def test_robustness_samples_the_readings_of_open_points() -> None:
+    from accord.analysis.robustness import robustness
+    from accord.model import Form, Issue, Option, Party, Preferences, fixed, uniform
+
+    # P accepts only when point a reads o1; a is open, so about half the draws accept.
+    issues = tuple(Issue(i, i, (Option("o0"), Option("o1")), default="o0") for i in ("a", "b"))
+    prefs = {"P": Preferences("P", Form.WEIGHTS,
+                              values={i: {"o0": fixed(0.0), "o1": fixed(1.0)} for i in "ab"},
+                              weights={"a": fixed(1.0), "b": fixed(1.0)},
+                              reservation=uniform(0.45, 0.4, 0.5))}
+    plan = Plan("x", {"b": "o0"}, open={"a": frozenset({"o0", "o1"})})
+    fixed_plan = Plan("y", {"a": "o0", "b": "o0"})
+    s = Scenario("t", "t", (Party("P"),), issues, prefs, plans=(plan, fixed_plan))
+    r = robustness(s, [plan, fixed_plan], np.random.default_rng(5), 4000)
+    assert r.plans[0].readings == 2 and r.plans[1].readings == 1
+    assert 0.45 < r.plans[0].accept_probability["P"] < 0.55
+    assert r.plans[1].accept_probability["P"] == 0.0
+    # A plan without open points gets the same answer as before, whatever else is sampled.
+    alone = robustness(s, [fixed_plan], np.random.default_rng(5), 4000)
+    assert alone.plans[0].to_dict()["accept_probability"] == \
+        r.plans[1].to_dict()["accept_probability"]

@@ -31,7 +31,8 @@ _CHUNK = 1 << 16
 
 Quantifier = Literal["every", "some", "none"]
 
-__all__ = ["READINGS_LIMIT", "PartyRange", "Readings", "quantifier", "readings"]
+__all__ = ["READINGS_LIMIT", "PartyRange", "Readings", "quantifier", "reading_packages",
+           "readings"]
 
 
 def quantifier(hits: int, total: int) -> Quantifier:
@@ -109,6 +110,40 @@ def _enumerated(sizes: list[int], start: int, stop: int) -> NDArray[np.int64]:
     return out
 
 
+def _open_columns(scenario: Scenario, plan: Plan
+                  ) -> tuple[list[int], list[NDArray[np.int64]], dict[str, tuple[str, ...]]]:
+    columns: list[int] = []
+    choices: list[NDArray[np.int64]] = []
+    points: dict[str, tuple[str, ...]] = {}
+    for k, issue in enumerate(scenario.issues):
+        if issue.id in plan.open:
+            on_table = [o.id for o in issue.options if o.id in plan.open[issue.id]]
+            points[issue.id] = tuple(on_table)
+            columns.append(k)
+            choices.append(np.array([issue.index(o) for o in on_table], dtype=np.int64))
+    return columns, choices, points
+
+
+def reading_packages(scenario: Scenario, plan: Plan, limit: int,
+                     rng: np.random.Generator) -> NDArray[np.int64]:
+    """The packages ``(R, issues)`` of a plan's readings.
+
+    Every reading when there are at most ``limit``, else ``limit`` drawn uniformly with
+    ``rng``; one row (its package) for a plan with no open point.
+    """
+    base = np.array(scenario.indices(plan), dtype=np.int64)
+    columns, choices, _ = _open_columns(scenario, plan)
+    sizes = [int(c.shape[0]) for c in choices]
+    total = 1
+    for n in sizes:
+        total *= n
+    if total <= limit:
+        positions = _enumerated(sizes, 0, total)
+    else:
+        positions = np.stack([rng.integers(0, n, size=limit) for n in sizes], axis=1)
+    return _packages(base, columns, choices, positions)
+
+
 def readings(scenario: Scenario, tables: Tables, plan: Plan,
              rng: np.random.Generator | None = None, *,
              limit: int = READINGS_LIMIT) -> Readings | None:
@@ -120,15 +155,7 @@ def readings(scenario: Scenario, tables: Tables, plan: Plan,
     if plan.no_deal or not plan.open:
         return None
     base = np.array(scenario.indices(plan), dtype=np.int64)
-    columns: list[int] = []
-    choices: list[NDArray[np.int64]] = []
-    points: dict[str, tuple[str, ...]] = {}
-    for k, issue in enumerate(scenario.issues):
-        if issue.id in plan.open:
-            on_table = [o.id for o in issue.options if o.id in plan.open[issue.id]]
-            points[issue.id] = tuple(on_table)
-            columns.append(k)
-            choices.append(np.array([issue.index(o) for o in on_table], dtype=np.int64))
+    columns, choices, points = _open_columns(scenario, plan)
     sizes = [int(c.shape[0]) for c in choices]
     total = 1
     for n in sizes:

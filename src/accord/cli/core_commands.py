@@ -188,7 +188,9 @@ def robustness_table(s: Scenario, result: Robustness) -> Table:
     for r in result.plans:
         top = r.drivers[0] if r.drivers else None
         table.add_row(
-            r.plan, *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
+            r.plan + (f"\n[cyan]{r.readings} readings of open points[/cyan]"
+                      if r.readings > 1 else ""),
+            *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
             f"{r.ratify_probability:.1%} [{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]",
             f"{top.label} (ρ={top.correlation:+.2f})" if top
             else (f"red line of {', '.join(r.red_lines)}" if r.red_lines else "-"),
