@@ -16,9 +16,10 @@ from numpy.typing import NDArray
 from accord.analysis.concessions import ledger
 from accord.analysis.dominance import Dominance, dominance
 from accord.analysis.ratify import blockers, ratified
+from accord.analysis.readings import Readings, readings
 from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables, compile_scenario
-from accord.model import EPS, Plan, Scenario
+from accord.model import EPS, ChoiceNote, Plan, Scenario
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class PlanEvaluation:
     violations: tuple[str, ...]
     dominance: Dominance
     concessions: dict[str, dict[str, float]] = field(default_factory=dict)
+    provenance: dict[str, ChoiceNote] = field(default_factory=dict)
+    readings: Readings | None = None
+    invented: tuple[str, ...] = ()
 
     @property
     def pareto_dominated(self) -> bool | None:
@@ -121,6 +125,11 @@ class PlanEvaluation:
                 "gains": dom.gains and list(dom.gains),
             },
             "concessions": self.concessions,
+            "provenance": {i: n.status.value for i, n in self.provenance.items()},
+            "provenance_notes": {i: {"why": n.why, "sources": list(n.sources)}
+                                 for i, n in self.provenance.items()},
+            "readings": self.readings.to_dict() if self.readings is not None else None,
+            "invented": list(self.invented),
         }
 
 
@@ -136,6 +145,9 @@ def evaluate_plan(
     A ``no_deal`` plan is the disagreement outcome: every party gets its reservation, it
     is not ratified, and "dominated" asks whether any admissible package is better for
     someone and worse for nobody (a non-empty zone of agreement).
+
+    A plan with open points is evaluated at its nominal reading (utilities, acceptance,
+    dominance) and, in ``readings``, over every reading of its open points.
     """
     tables = tables or compile_scenario(scenario)
     res = tables.reservation[0]
@@ -149,6 +161,8 @@ def evaluate_plan(
         return PlanEvaluation(plan, {}, outcomes, False, (), (),
                               dominance(tables, res, dominance_limit))
     choices = scenario.complete(plan)
+    invented = tuple(f"{i.id}.{choices[i.id]}" for i in scenario.issues
+                     if i.option(choices[i.id]).invented)
     package = np.array([scenario.indices(plan)], dtype=np.int64)
     batch = evaluate_packages(scenario, tables, package)
     led = ledger(tables, package[0])
@@ -176,6 +190,7 @@ def evaluate_plan(
     return PlanEvaluation(
         plan, choices, tuple(rows), passed, blocking, violated,
         dominance(tables, batch.utilities[0], dominance_limit), concessions,
+        scenario.provenance(plan), readings(scenario, tables, plan), invented,
     )
 
 

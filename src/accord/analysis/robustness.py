@@ -5,6 +5,11 @@ reservations, credibilities, interaction terms): draw parameter vectors with an 
 ``numpy.random.Generator``, rebuild the utility tables for all draws at once, evaluate
 the drafts, and count. Drivers are ranked by the Spearman rank correlation between a
 parameter's draws and the outcome's slack (how far the plan is from failing).
+
+A plan with open points is sampled over their readings too: each draw takes one reading,
+uniformly (among every reading when there are at most :data:`SAMPLED_READINGS`, else among
+that many readings drawn once). A plan without open points draws nothing extra, so its
+answer for a given seed is unchanged.
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.analysis.ratify import ratified
+from accord.analysis.readings import reading_packages
 from accord.analysis.stats import wilson
 from accord.analysis.tables import ParameterSpace
 from accord.model import EPS, Plan, RuleKind, Scenario
 
 Progress = Callable[[int, int], None]
+
+#: Readings of a plan's open points among which each draw picks one.
+SAMPLED_READINGS = 256
 
 
 @dataclass(frozen=True)
@@ -43,8 +52,10 @@ class Driver:
 class PlanRobustness:
     """Monte Carlo results for one plan.
 
-    ``red_lines`` lists the parties whose red line the plan crosses: they refuse in every
-    draw, whatever the numbers, so no parameter "drives" their refusal.
+    ``red_lines`` lists the parties whose red line the plan crosses in every draw (every
+    reading of its open points): they refuse whatever the numbers, so no parameter
+    "drives" their refusal. ``readings`` is how many readings of the open points the draws
+    picked from (1 for a plan with none).
     """
 
     plan: str
@@ -55,6 +66,7 @@ class PlanRobustness:
     drivers: tuple[Driver, ...]
     party_drivers: dict[str, tuple[Driver, ...]]
     red_lines: tuple[str, ...] = ()
+    readings: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``docs/reference/json-output.md``)."""
@@ -68,6 +80,7 @@ class PlanRobustness:
             "party_drivers": {p: [d.to_dict() for d in ds]
                               for p, ds in self.party_drivers.items()},
             "red_lines": list(self.red_lines),
+            "readings": self.readings,
         }
 
 
@@ -178,31 +191,43 @@ def robustness(
         raise ValueError("samples must be >= 1")
     space = ParameterSpace(scenario)
     plans = [p for p in plans if not p.no_deal]
-    packages = np.array([scenario.indices(p) for p in plans], dtype=np.int64).reshape(
-        len(plans), len(scenario.issues))
     theta = space.sample(rng, samples)
+    rows = [reading_packages(scenario, p, SAMPLED_READINGS, rng) if p.open
+            else np.array([scenario.indices(p)], dtype=np.int64) for p in plans]
+    packages = (np.concatenate(rows) if rows
+                else np.zeros((0, len(scenario.issues)), dtype=np.int64))
+    offsets = np.cumsum([0, *[r.shape[0] for r in rows]])[:-1].astype(np.int64)
+    # pick[s, j]: the row (reading) of plan j that draw s evaluates.
+    pick = np.repeat(offsets[None, :], samples, axis=0)
+    for j, r in enumerate(rows):
+        if r.shape[0] > 1:
+            pick[:, j] += rng.integers(0, r.shape[0], size=samples)
     n_p = len(scenario.parties)
+    # Keep the per-chunk gather (draws x rows x issues x parties) near 2e7 numbers.
+    chunk = max(1, min(chunk, 20_000_000 // max(1, packages.shape[0] * packages.shape[1]
+                                                  * n_p)))
     margins = np.empty((samples, len(plans), n_p))
     base = space.build()
-    red = base.red_lines_hit(packages)
-    viol: NDArray[np.bool_] = np.asarray(base.violations(packages).any(axis=1))
+    red = base.red_lines_hit(packages)[pick]
+    viol: NDArray[np.bool_] = np.asarray(base.violations(packages).any(axis=1))[pick]
     for start in range(0, samples, chunk):
         stop = min(samples, start + chunk)
         tables = space.build(theta[start:stop])
         if len(plans):
             u = tables.utilities_all_draws(packages)
-            margins[start:stop] = u - tables.reservation[:, None, :]
+            draws = np.arange(stop - start)[:, None]
+            margins[start:stop] = (u[draws, pick[start:stop]]
+                                   - tables.reservation[:, None, :])
         if progress is not None:
             progress(stop, samples)
-    accept = (margins >= -EPS) & ~red[None, :, :]
+    accept = (margins >= -EPS) & ~red
     uncertain = space.uncertain
     x = _centred_ranks(theta[:, uncertain])
     results = []
     for j, plan in enumerate(plans):
         passed = ratified(accept[:, j, :], scenario.ratification, scenario.party_ids)
-        if bool(viol[j]):
-            passed = np.zeros_like(passed)
-        slack = _slack(margins[:, j, :], ~red[j][None, :].repeat(samples, 0), scenario)
+        passed = passed & ~viol[:, j]
+        slack = _slack(margins[:, j, :], ~red[:, j, :], scenario)
         corr = _spearman(x, slack)
         drivers = _top(space, uncertain, corr, top)
         party_drivers = {
@@ -214,7 +239,8 @@ def robustness(
             plan.id, plan.name,
             {pid: float(accept[:, j, k].mean()) for k, pid in enumerate(scenario.party_ids)},
             count / samples, wilson(count, samples), drivers, party_drivers,
-            tuple(pid for k, pid in enumerate(scenario.party_ids) if red[j, k]),
+            tuple(pid for k, pid in enumerate(scenario.party_ids) if red[:, j, k].all()),
+            int(rows[j].shape[0]),
         ))
     return Robustness(samples, seed, len(uncertain), tuple(results))
 

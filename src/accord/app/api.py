@@ -27,14 +27,16 @@ import numpy as np
 from accord.analysis.compare import compare as compare_plans
 from accord.analysis.dominance import Dominance
 from accord.analysis.evaluate import PlanEvaluation, evaluate_all, evaluate_plan
+from accord.analysis.lint import lint as find_smells
 from accord.analysis.ratify import ratified
 from accord.analysis.tables import Tables, compile_scenario
-from accord.app.catalog import resolve
+from accord.app.catalog import resolve, source_of
 from accord.app.results import (
     ComparisonResult,
     Evaluation,
     FrontierResult,
     ImprovementResult,
+    LintResult,
     RobustnessResult,
     SolveResult,
     ZopaResult,
@@ -79,6 +81,7 @@ __all__ = [
     "evaluate",
     "frontier",
     "improve",
+    "lint",
     "load",
     "ratifies",
     "reservations",
@@ -338,3 +341,21 @@ def chain(scenario: ScenarioLike, plans: Sequence[PlanLike] | None = None
     s = load(scenario)
     seq = [_plan(s, p) for p in plans] if plans is not None else draft_chain(s)
     return [compare(s, a, b) for a, b in pairwise(seq)]
+
+
+def lint(scenario: ScenarioLike) -> LintResult:
+    """Modelling smells of a scenario (see :mod:`accord.analysis.lint`), with line numbers.
+
+    Lines are given when the scenario is a file path or a bundled name; for a
+    :class:`Scenario` object they are ``None``. A file that does not load raises its
+    :class:`~accord.model.FileFormatError` (file, line, reason) as every command does.
+    """
+    from accord.formats.scenario_file import line_finder
+
+    if isinstance(scenario, Scenario):
+        return LintResult(scenario, "", tuple((f, None) for f in find_smells(
+            scenario, tables(scenario))))
+    s = load(scenario)
+    text, name = source_of(str(scenario))
+    line = line_finder(text, name)
+    return LintResult(s, name, tuple((f, line(f.where)) for f in find_smells(s, tables(s))))

@@ -27,6 +27,17 @@ def bundled_text(name: str) -> str:
                                 f"(bundled: {', '.join(bundled_names())})")
 
 
+def source_of(name_or_path: str) -> tuple[str, str]:
+    """The text of a scenario file or bundled scenario, and the name errors use for it."""
+    path = Path(name_or_path)
+    if path.suffix.lower() in {".yaml", ".yml", ".json"} or path.exists():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FileFormatError(str(path), f"cannot read: {exc}") from None
+    return bundled_text(name_or_path), f"{name_or_path} (bundled)"
+
+
 def resolve(name_or_path: str) -> Scenario:
     """Load a bundled scenario by name, or a scenario file by path."""
     path = Path(name_or_path)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.analysis.compare import Comparison
 from accord.analysis.evaluate import PlanEvaluation
+from accord.analysis.lint import Finding
 from accord.analysis.robustness import Driver, Robustness
 from accord.model import Scenario
 
@@ -32,11 +33,13 @@ __all__ = [
     "Evaluation",
     "FrontierResult",
     "ImprovementResult",
+    "LintResult",
     "PlanEvaluation",
     "Robustness",
     "RobustnessResult",
     "SolveResult",
     "ZopaResult",
+    "invented_in",
     "package_differences",
 ]
 
@@ -50,6 +53,16 @@ def html_table(caption: str, head: Sequence[str], rows: Sequence[Sequence[object
     return (f"<table><caption>{escape(caption)}</caption><thead><tr>"
             + "".join(f"<th>{escape(h)}</th>" for h in head)
             + f"</tr></thead><tbody>{body}</tbody></table>")
+
+
+def invented_in(s: Scenario, choices: dict[str, str]) -> list[dict[str, str]]:
+    """The invented options a package relies on: ``[{"option": "point.option", "why"}]``."""
+    out = []
+    for issue in s.issues:
+        option = issue.option(choices[issue.id])
+        if option.invented:
+            out.append({"option": f"{issue.id}.{option.id}", "why": option.why})
+    return out
 
 
 def _by_party(s: Scenario, values: Iterable[float]) -> dict[str, float]:
@@ -89,6 +102,11 @@ class SolveResult:
         return _by_party(self.scenario, self.raw.gains)
 
     @property
+    def invented(self) -> list[dict[str, str]]:
+        """The options of the package the modeller invented (``option``, ``why``)."""
+        return invented_in(self.scenario, self.choices)
+
+    @property
     def proof(self) -> dict[str, Any]:
         """How optimality was established: method, status, gap, proven, MILP solves."""
         r = self.raw
@@ -108,6 +126,7 @@ class SolveResult:
             "objective": r.objective,
             "proof": self.proof,
             "seconds": r.seconds,
+            "invented": self.invented,
         }
 
     def _repr_html_(self) -> str:
@@ -117,7 +136,8 @@ class SolveResult:
                           ["party", "utility", "gain"],
                           [[p, self.utilities[p], self.gains[p]] for p in s.party_ids])
         choices = html_table("choices", ["point", "option"],
-                             [[s.issue(i).title, s.issue(i).option(o).title]
+                             [[s.issue(i).title, s.issue(i).option(o).title
+                               + (" (invented)" if s.issue(i).option(o).invented else "")]
                               for i, o in self.choices.items()])
         return head + choices
 
@@ -242,8 +262,9 @@ class ImprovementResult:
         out: list[dict[str, Any]] = []
         for imp in self.raw.improvements:
             issues = [s.issues[int(i)] for i in imp.changed]
+            choices = dict(s.plan_from_indices(imp.package).choices)
             out.append({
-                "choices": dict(s.plan_from_indices(imp.package).choices),
+                "choices": choices,
                 "changes": {i.id: {"from": before[i.id],
                                    "to": i.options[int(imp.package[s.issue_index(i.id)])].id}
                             for i in issues},
@@ -251,6 +272,7 @@ class ImprovementResult:
                 "gains": _by_party(s, imp.gains),
                 "gainers": [ids[int(k)] for k in imp.gainers],
                 "score": imp.score,
+                "invented": invented_in(s, choices),
             })
         return out
 
@@ -341,3 +363,33 @@ class ComparisonResult:
                 for ch in self.raw.changes]
         return html_table(f"{self.raw.a.plan.name} → {self.raw.b.plan.name}",
                           ["point", "before", "after", *[f"Δ{p}" for p in ids]], rows)
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """Modelling smells of a scenario, each with the line of the field it concerns."""
+
+    scenario: Scenario
+    file: str
+    findings: tuple[tuple[Finding, int | None], ...]
+
+    def count(self, severity: str) -> int:
+        """How many findings of ``severity`` (error, warning, info)."""
+        return sum(f.severity == severity for f, _ in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings and infos allowed)."""
+        return self.count("error") == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord lint --json``)."""
+        return {"scenario": self.scenario.id, "file": self.file,
+                "errors": self.count("error"), "warnings": self.count("warning"),
+                "infos": self.count("info"),
+                "findings": [{**f.to_dict(), "line": line} for f, line in self.findings]}
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Lint of {self.scenario.title}", ["line", "severity", "code", "what"],
+                          [[line or "", f.severity, f.code, f.message]
+                           for f, line in self.findings])

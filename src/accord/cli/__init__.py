@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                     "ratified, and what drives it."),
     "compare": ("core_commands", "Point-by-point diff of two drafts and who gained from the "
                                  "revision."),
+    "lint": ("core_commands", "Modelling smells with a line each; exit 2 when there are "
+                              "errors, 0 for warnings."),
     "report": ("report_commands", "Write one self-contained HTML report: drafts, charts, "
                                   "robustness, assumptions."),
     "demo": ("report_commands", "Evaluate the 2025 Ukraine drafts, test their robustness and "

@@ -1,4 +1,4 @@
-"""Core commands: scenarios, show, validate, schema, evaluate, robustness, compare."""
+"""Core commands: scenarios, show, validate, schema, evaluate, robustness, compare, lint."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from rich.table import Table
 from accord.app import api
 from accord.app.catalog import bundled_names, resolve
 from accord.app.results import PlanEvaluation, Robustness, RobustnessResult
-from accord.cli.common import console, emit_json, fmt, guarded, load
+from accord.cli.common import console, emit_json, err_console, fmt, guarded, load
+from accord.cli.evaluation_view import evaluation_table, provenance_table
 from accord.formats.file_model import json_schema
 from accord.model import Scenario
 
@@ -31,6 +32,7 @@ def register(app: typer.Typer) -> None:
     app.command("evaluate")(evaluate)
     app.command("robustness")(robust)
     app.command("compare")(compare_cmd)
+    app.command("lint")(lint)
 
 
 @guarded
@@ -84,40 +86,44 @@ def show(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
 
 @guarded
 def validate(path: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+             strict: Annotated[bool, typer.Option(
+                 "--strict", help="Also refuse (exit 2) on lint warnings: a default on a red "
+                                  "line, a plan breaking a linkage, …")] = False,
              as_json: JsonOpt = False) -> None:
-    """Check a scenario file; exit 2 with file, line and field on the first problem."""
+    """Check a scenario file; exit 2 with file, line and field on the first problem.
+
+    The lint's findings follow with their lines: errors always fail (exit 2), warnings
+    only with ``--strict``.
+    """
     s = resolve(path)
+    found = api.lint(path)
+    failed = not found.ok or (strict and found.count("warning") > 0)
     if as_json:
-        emit_json({"valid": True, "id": s.id, "parties": len(s.parties),
-                   "issues": len(s.issues), "plans": len(s.plans)})
+        emit_json({"valid": not failed, "id": s.id, "parties": len(s.parties),
+                   "issues": len(s.issues), "plans": len(s.plans),
+                   "findings": found.to_dict()["findings"]})
     else:
-        console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, {len(s.issues)} "
-                      f"points, {len(s.plans)} plans, {s.space_size:.4g} packages")
+        for f, line in found.findings:
+            if f.severity != "info":
+                err_console.print(f"{found.file}:{line or ''}: {f.severity} {f.code}: "
+                                  f"{f.message}", highlight=False, soft_wrap=True)
+        if failed:
+            err_console.print(f"[red]error:[/red] {path}: {found.count('error')} lint errors, "
+                              f"{found.count('warning')} warnings"
+                              + (" (--strict)" if strict else ""), highlight=False)
+        else:
+            console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, "
+                          f"{len(s.issues)} points, {len(s.plans)} plans, "
+                          f"{s.space_size:.4g} packages; {found.count('warning')} lint "
+                          "warnings", highlight=False)
+    if failed:
+        raise typer.Exit(2)
 
 
 @guarded
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
     emit_json(json_schema())
-
-
-def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
-    """Utilities vs reservation, one row per plan."""
-    table = Table("plan", *s.party_ids, "ratified", "blocking", "dominated",
-                  title="Utility and margin over reservation per party",
-                  caption="✗ refuses (below reservation); RL crosses a red line; "
-                          "dominated: some admissible package is better for someone, worse "
-                          "for nobody")
-    for e in evals:
-        cells = []
-        for o in e.parties:
-            mark = "" if o.acceptable else " [red]✗[/red]"
-            red = " [red]RL[/red]" if o.red_lines_hit else ""
-            cells.append(f"{o.utility:.2f} {o.margin:+.2f}{mark}{red}")
-        dom = {True: "yes", False: "no", None: "n/a"}[e.pareto_dominated]
-        table.add_row(e.plan.id, *cells, "[green]yes[/green]" if e.ratified else "no",
-                      ", ".join(e.blocking_parties) or "-", dom)
-    return table
 
 
 @guarded
@@ -128,7 +134,19 @@ def evaluate(scenario: ScenarioArg, plan: PlanOpt = None, as_json: JsonOpt = Fal
     if as_json:
         emit_json(result.to_dict())
         return
-    console.print(evaluation_table(s, list(result)))
+    print_evaluation(s, list(result))
+
+
+def print_evaluation(s: Scenario, evals: list[PlanEvaluation]) -> None:
+    """The evaluation table, then the provenance table and the open-reading methods."""
+    console.print(evaluation_table(s, evals))
+    prov = provenance_table(s, evals)
+    if prov is not None:
+        console.print(prov)
+    for e in evals:
+        if e.readings is not None:
+            console.print(f"{e.plan.id}: {len(e.readings.points)} open points, "
+                          f"{e.readings.method}")
 
 
 def run_robustness(s: Scenario, plan_ids: list[str] | None, samples: int, seed: int,
@@ -170,7 +188,9 @@ def robustness_table(s: Scenario, result: Robustness) -> Table:
     for r in result.plans:
         top = r.drivers[0] if r.drivers else None
         table.add_row(
-            r.plan, *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
+            r.plan + (f"\n[cyan]{r.readings} readings of open points[/cyan]"
+                      if r.readings > 1 else ""),
+            *[f"{r.accept_probability[p]:.0%}" for p in s.party_ids],
             f"{r.ratify_probability:.1%} [{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]",
             f"{top.label} (ρ={top.correlation:+.2f})" if top
             else (f"red line of {', '.join(r.red_lines)}" if r.red_lines else "-"),
@@ -208,10 +228,31 @@ def compare_cmd(
                   f"{len(c.unchanged)} points unchanged")
 
 
+_SEVERITY = {"error": "[red]error[/red]", "warning": "[yellow]warning[/yellow]",
+             "info": "[dim]info[/dim]"}
+
+
+@guarded
+def lint(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
+    """Modelling smells with a line each; exit 2 when there are errors, 0 for warnings."""
+    result = api.lint(scenario)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        for f, line in result.findings:
+            where = f"{result.file}:{line}" if line else result.file
+            console.print(f"{where}: {_SEVERITY[f.severity]} [bold]{f.code}[/bold] "
+                          f"({f.where}): {f.message}", highlight=False, soft_wrap=True)
+        console.print(f"{result.count('error')} errors, {result.count('warning')} warnings, "
+                      f"{result.count('info')} infos", highlight=False)
+    if not result.ok:
+        raise typer.Exit(2)
+
+
 def _write(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
 
-__all__ = ["evaluation_table", "json", "run_robustness"]
+__all__ = ["evaluation_table", "json", "print_evaluation", "run_robustness"]

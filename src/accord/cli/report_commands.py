@@ -15,7 +15,7 @@ from accord.app import api
 from accord.app.catalog import bundled_names
 from accord.app.results import ComparisonResult, SolveResult
 from accord.cli.common import EXIT_BAD_INPUT, console, err_console, guarded, load
-from accord.cli.core_commands import evaluation_table, robustness_table, run_robustness
+from accord.cli.core_commands import print_evaluation, robustness_table, run_robustness
 from accord.model import Scenario
 from accord.report.charts import warm_up
 from accord.report.make import DEAL_TITLE, EXPERIMENT_RUNS, SAMPLES
@@ -136,7 +136,7 @@ def demo(
     console.print(f"[bold]{s.title}[/bold]: {len(s.parties)} parties, {len(s.issues)} points, "
                   f"{len(s.plans)} plans; rule: {s.ratification.describe()}", highlight=False)
     evaluation = api.evaluate(s)
-    console.print(evaluation_table(s, list(evaluation)))
+    print_evaluation(s, list(evaluation))
     result = run_robustness(s, None, samples, seed, quiet=False)
     console.print(robustness_table(s, result.raw))
     comparisons = api.chain(s)

@@ -65,6 +65,11 @@ def solve(
     packages = table_of_packages(s, sols)
     if packages is not None:
         console.print(packages)
+    for result in sols:
+        for inv in result.invented:
+            console.print(f"[magenta]{result.concept} relies on an invented option[/magenta] "
+                          f"{inv['option']}: {inv['why'] or 'no reason given'}",
+                          highlight=False)
 
 
 def table_of_packages(s: Scenario, sols: list[SolveResult]) -> Table | None:
@@ -191,12 +196,17 @@ def improve(
                       f"({'proven' if result.proven else 'not proven'}): {result.proof}")
         return
     table = Table("#", *[f"Δ{p}" for p in ids], "points that change", "who gains",
-                  title=f"Improvements of {tentative.name} (ranked by {result.rank_by})")
+                  "invented options",
+                  title=f"Improvements of {tentative.name} (ranked by {result.rank_by})",
+                  caption="invented options: options of the package the modeller invented "
+                          "(no party or text proposed them)")
     for k, item in enumerate(items, 1):
         table.add_row(str(k), *[f"{item['gains'][p]:+.3f}" for p in ids],
                       ", ".join(f"{s.issue(i).title}: {c['from']} → {c['to']}"
                                 for i, c in item["changes"].items()),
-                      ", ".join(item["gainers"]))
+                      ", ".join(item["gainers"]),
+                      ", ".join(f"[magenta]{x['option']}[/magenta]" for x in item["invented"])
+                      or "-")
     console.print(table)
     console.print(f"proof: {result.proof}")
 

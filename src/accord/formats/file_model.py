@@ -129,11 +129,13 @@ class PreferencesIn(Strict):
 
 
 class OptionIn(Strict):
-    """An option of a point."""
+    """An option of a point (``invented: true`` for the modeller's own, with a ``why``)."""
 
     id: Id
     label: Text = ""
     description: Text = ""
+    invented: bool = False
+    why: Text = ""
 
 
 class IssueIn(Strict):
@@ -177,6 +179,42 @@ class RatificationIn(Strict):
     threshold: float | None = None
 
 
+class ChoiceIn(Strict):
+    """One point of a plan in the long form: its option (or ``open``) and provenance.
+
+    ``option: X`` with ``sources`` is a reported choice; with ``assumed: "reason"`` an
+    assumed one. ``open: true`` (every option on the table) or ``open: [a, b]`` (those
+    options) leaves the point undecided.
+    """
+
+    option: Id | None = None
+    open: bool | list[Id] | None = None
+    assumed: Text | None = None
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> ChoiceIn:
+        is_open = self.open is not None and self.open is not False
+        if (self.option is None) == (not is_open):
+            raise ValueError("give exactly one of 'option' and 'open'")
+        if isinstance(self.open, list) and not self.open:
+            raise ValueError("'open' lists no option: give at least one, or 'open: true'")
+        if is_open and self.assumed is not None:
+            raise ValueError("an open point is not assumed; give its reason as 'why'")
+        return self
+
+
+def _choice_form(data: Any) -> str:
+    return "short" if isinstance(data, str) else "long"
+
+
+ChoiceEntry = Annotated[
+    Annotated[Id, Tag("short")] | Annotated[ChoiceIn, Tag("long")],
+    Discriminator(_choice_form),
+]
+
+
 class PlanIn(Strict):
     """A named draft."""
 
@@ -186,7 +224,17 @@ class PlanIn(Strict):
     date: str | dt.date = ""
     sources: list[Id] = Field(default_factory=list)
     no_deal: bool = False
-    choices: dict[Id, Id] = Field(default_factory=dict)
+    inherits: Id | None = Field(
+        default=None, description="points not listed are carried over from this plan")
+    silent: Id | None = Field(
+        default=None, description="points not listed: 'default', 'open', or an option id")
+    choices: dict[Id, ChoiceEntry] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> PlanIn:
+        if self.inherits is not None and self.silent is not None:
+            raise ValueError("give at most one carry-over rule: 'inherits' or 'silent'")
+        return self
 
 
 class ScenarioFile(Strict):

@@ -9,10 +9,9 @@ exist, numbers in range) complete the validation. Every failure is a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from accord.formats import file_model as fm
+from accord.formats.plan_file import plan_to_dict, plans_from_file
 from accord.model import (
     Commitment,
     Constraint,
@@ -33,7 +33,6 @@ from accord.model import (
     Option,
     Param,
     Party,
-    Plan,
     Preferences,
     RatificationRule,
     RuleKind,
@@ -288,6 +287,10 @@ def _cited(doc: fm.ScenarioFile) -> Iterator[tuple[str, str]]:
     for k, plan in enumerate(doc.plans):
         for tag in plan.sources:
             yield f"plans[{k}].sources", tag
+        for issue, choice in plan.choices.items():
+            if isinstance(choice, fm.ChoiceIn):
+                for tag in choice.sources:
+                    yield f"plans[{k}].choices.{issue}.sources", tag
 
 
 def to_scenario(doc: fm.ScenarioFile) -> Scenario:
@@ -309,27 +312,22 @@ def to_scenario(doc: fm.ScenarioFile) -> Scenario:
     preferences = {}
     for pid, prefs in doc.preferences.items():
         preferences[pid] = _preferences(pid, prefs)
-    plans = []
-    for k, p in enumerate(doc.plans):
-        date = p.date.isoformat() if isinstance(p.date, dt.date) else p.date
-        try:
-            plans.append(Plan(p.id, p.choices, p.title, p.description, date,
-                              tuple(p.sources), p.no_deal))
-        except ValueError as exc:
-            raise ScenarioError(str(exc), f"plans[{k}]") from None
+    plans = plans_from_file(doc)
     return Scenario(
         id=doc.id,
         title=doc.title,
         parties=tuple(Party(p.id, p.name, p.description) for p in doc.parties),
         issues=tuple(
-            Issue(i.id, i.title, tuple(Option(o.id, o.label, o.description) for o in i.options),
+            Issue(i.id, i.title,
+                  tuple(Option(o.id, o.label, o.description, o.invented, o.why)
+                        for o in i.options),
                   i.description, i.point, i.default)
             for i in doc.issues
         ),
         preferences=preferences,
         constraints=tuple(constraints),
         ratification=ratification,
-        plans=tuple(plans),
+        plans=plans,
         description=doc.description,
         sources=doc.sources,
         notes=tuple(doc.notes),
@@ -365,6 +363,16 @@ def loads_scenario(text: str, name: str = "<string>") -> Scenario:
         plan = str(exc).split("'")[1] if "'" in str(exc) else ""
         raise FileFormatError(name, str(exc), lines.line(("plans", plan)),
                               f"plans.{plan}" if plan else "") from None
+
+
+def line_finder(text: str, name: str = "<string>") -> Callable[[str], int | None]:
+    """A function from a field path (``issues.nato.default``) to its line in ``text``."""
+    _, lines = _parse(text, name)
+
+    def line(where: str) -> int | None:
+        return lines.line(_where_to_path(where)) if where else lines.line(())
+
+    return line
 
 
 def _real_path(data: Any, loc: Sequence[Any]) -> list[str | int]:
@@ -507,7 +515,9 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
             issue["default"] = i.default
         issue["options"] = [
             {"id": o.id, **({"label": o.label} if o.label else {}),
-             **({"description": o.description} if o.description else {})}
+             **({"description": o.description} if o.description else {}),
+             **({"invented": True} if o.invented else {}),
+             **({"why": o.why} if o.why else {})}
             for o in i.options
         ]
         out["issues"].append(issue)
@@ -520,18 +530,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         ]
     out["ratification"] = ratification
     if s.plans:
-        out["plans"] = []
-        for p in s.plans:
-            plan: dict[str, Any] = {"id": p.id}
-            for key in ("title", "description", "date"):
-                if getattr(p, key):
-                    plan[key] = getattr(p, key)
-            if p.sources:
-                plan["sources"] = list(p.sources)
-            if p.no_deal:
-                plan["no_deal"] = True
-            plan["choices"] = dict(p.choices)
-            out["plans"].append(plan)
+        options_of = {i.id: [o.id for o in i.options] for i in s.issues}
+        out["plans"] = [plan_to_dict(p, options_of) for p in s.plans]
     return out
 
 

@@ -14,6 +14,7 @@ from accord.model.issue import Issue, Option
 from accord.model.party import Party
 from accord.model.plan import Plan
 from accord.model.preferences import Commitment, Form, Preferences, Term
+from accord.model.provenance import ChoiceNote, Status
 from accord.model.ratification import RatificationRule, RuleKind
 from accord.model.scenario import Scenario
 from accord.model.tolerances import ACTIVE, EPS, RESOLUTION
@@ -24,6 +25,7 @@ __all__ = [
     "EPS",
     "RESOLUTION",
     "AccordError",
+    "ChoiceNote",
     "Commitment",
     "Constraint",
     "DistKind",
@@ -45,6 +47,7 @@ __all__ = [
     "ScenarioError",
     "Selector",
     "SpaceTooLargeError",
+    "Status",
     "Term",
     "UnknownIdError",
     "fixed",

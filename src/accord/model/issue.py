@@ -15,11 +15,16 @@ class Option:
         id: short identifier, unique within its issue.
         label: a human-readable name.
         description: what the option means, in the modeller's words.
+        invented: the modeller's own option, proposed by no party or text (a compromise
+            or a reading); results that rely on it say so.
+        why: why an invented option is on the table.
     """
 
     id: str
     label: str = ""
     description: str = ""
+    invented: bool = False
+    why: str = ""
 
     @property
     def title(self) -> str:

@@ -7,14 +7,18 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from accord.model.errors import InvalidPlanError
+from accord.model.provenance import ChoiceNote
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A draft agreement.
 
-    Plans are values: immutable and hashable. A point missing from ``choices`` is
-    open; evaluation settles it with the issue's default option.
+    Plans are values: immutable and hashable. A point in neither ``choices`` nor ``open``
+    is not mentioned; evaluation settles it with the issue's default option (an assumed
+    choice). A point in ``open`` is undecided: it is read as each of its options still on
+    the table (see :mod:`accord.analysis.readings`); single-package views use its nominal
+    reading (the issue's default when on the table, else the first option listed).
 
     Attributes:
         id: identifier (unique among a scenario's named plans).
@@ -25,6 +29,10 @@ class Plan:
         sources: tags of the facts it rests on.
         no_deal: the disagreement outcome: no agreement, every party gets its
             reservation; ``choices`` must be empty.
+        open: issue id -> the options still on the table for an undecided point.
+        notes: issue id -> provenance of that point's choice where the file states it
+            (a point without a note is reported if chosen, assumed if not mentioned);
+            see :func:`accord.model.scenario.Scenario.provenance`.
     """
 
     id: str
@@ -34,15 +42,29 @@ class Plan:
     date: str = ""
     sources: tuple[str, ...] = field(default=())
     no_deal: bool = False
+    open: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    notes: Mapping[str, ChoiceNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choices", MappingProxyType(dict(self.choices)))
-        if self.no_deal and self.choices:
+        object.__setattr__(self, "open", MappingProxyType(
+            {i: frozenset(opts) for i, opts in self.open.items()}))
+        object.__setattr__(self, "notes", MappingProxyType(dict(self.notes)))
+        if self.no_deal and (self.choices or self.open):
             raise InvalidPlanError(f"plan {self.id!r} is 'no deal' and cannot choose options")
+        both = sorted(set(self.choices) & set(self.open))
+        if both:
+            raise InvalidPlanError(f"plan {self.id!r} both sets and leaves open {both}")
+        empty = sorted(i for i, opts in self.open.items() if not opts)
+        if empty:
+            raise InvalidPlanError(f"plan {self.id!r} leaves {empty} open with no option on "
+                                   "the table")
 
     def _key(self) -> tuple[object, ...]:
         return (self.id, tuple(sorted(self.choices.items())), self.title, self.description,
-                self.date, self.sources, self.no_deal)
+                self.date, self.sources, self.no_deal,
+                tuple(sorted((i, tuple(sorted(o))) for i, o in self.open.items())),
+                tuple(sorted(self.notes.items())))
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -56,12 +78,16 @@ class Plan:
     def __getstate__(self) -> dict[str, object]:
         state = {name: getattr(self, name) for name in self.__slots__}
         state["choices"] = dict(self.choices)
+        state["open"] = dict(self.open)
+        state["notes"] = dict(self.notes)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "choices", MappingProxyType(dict(self.choices)))
+        object.__setattr__(self, "open", MappingProxyType(dict(self.open)))
+        object.__setattr__(self, "notes", MappingProxyType(dict(self.notes)))
 
     @property
     def name(self) -> str:
@@ -69,11 +95,12 @@ class Plan:
         return self.title or self.id
 
     def with_choice(self, issue: str, option: str, new_id: str | None = None) -> Plan:
-        """A copy with one point changed."""
+        """A copy with one point settled (no longer open; provenance of the others kept)."""
         choices = dict(self.choices)
         choices[issue] = option
         return Plan(new_id or self.id, choices, self.title, self.description, self.date,
-                    self.sources)
+                    self.sources, open={i: o for i, o in self.open.items() if i != issue},
+                    notes={i: n for i, n in self.notes.items() if i != issue})
 
     def __repr__(self) -> str:
         return f"Plan({self.id!r}, {dict(self.choices)!r})"

@@ -12,6 +12,7 @@ from accord.model.issue import Issue
 from accord.model.party import Party
 from accord.model.plan import Plan
 from accord.model.preferences import Form, Preferences
+from accord.model.provenance import ChoiceNote, Status
 from accord.model.ratification import RatificationRule
 
 
@@ -128,9 +129,17 @@ class Scenario:
                 self.issue(issue_id).index(option_id)
             except UnknownIdError as exc:
                 raise InvalidPlanError(f"plan {plan.id!r}: {exc.reason}") from None
+        for issue_id, options in plan.open.items():
+            try:
+                issue = self.issue(issue_id)
+                for option_id in sorted(options):
+                    issue.index(option_id)
+            except UnknownIdError as exc:
+                raise InvalidPlanError(f"plan {plan.id!r}: {exc.reason}") from None
         if complete:
             open_points = [
-                i.id for i in self.issues if i.id not in plan.choices and i.default is None
+                i.id for i in self.issues
+                if i.id not in plan.choices and i.id not in plan.open and i.default is None
             ]
             if open_points:
                 raise InvalidPlanError(
@@ -139,12 +148,56 @@ class Scenario:
                 )
 
     def complete(self, plan: Plan) -> dict[str, str]:
-        """Choices of ``plan`` with every open point settled by its default."""
+        """Choices of ``plan`` with every other point settled.
+
+        A point the plan does not mention takes the issue's default; an open point takes
+        its nominal reading (:meth:`nominal_reading`).
+        """
         self.check_plan(plan, complete=True)
-        return {
-            i.id: plan.choices[i.id] if i.id in plan.choices else str(i.default)
-            for i in self.issues
-        }
+        out = {}
+        for i in self.issues:
+            if i.id in plan.choices:
+                out[i.id] = plan.choices[i.id]
+            elif i.id in plan.open:
+                out[i.id] = self.nominal_reading(i.id, plan.open[i.id])
+            else:
+                out[i.id] = str(i.default)
+        return out
+
+    def nominal_reading(self, issue_id: str, options: frozenset[str]) -> str:
+        """The one reading of an open point that single-package views use.
+
+        The issue's default when it is still on the table, else the first option (in the
+        issue's order) that is.
+        """
+        issue = self.issue(issue_id)
+        if issue.default is not None and issue.default in options:
+            return issue.default
+        return next(o.id for o in issue.options if o.id in options)
+
+    def provenance(self, plan: Plan) -> dict[str, ChoiceNote]:
+        """The provenance of every point of ``plan`` (empty for "no deal").
+
+        A point the plan sets is reported (with the plan's sources) unless the file says
+        otherwise; an open point is open; a point not mentioned is assumed to take the
+        issue's default.
+        """
+        if plan.no_deal:
+            return {}
+        out: dict[str, ChoiceNote] = {}
+        for i in self.issues:
+            note = plan.notes.get(i.id)
+            if i.id in plan.open:
+                out[i.id] = note if note is not None and note.status is Status.OPEN \
+                    else ChoiceNote(Status.OPEN, note.why if note else "", plan.sources)
+            elif note is not None:
+                out[i.id] = note
+            elif i.id in plan.choices:
+                out[i.id] = ChoiceNote(Status.REPORTED, "", plan.sources)
+            else:
+                out[i.id] = ChoiceNote(
+                    Status.ASSUMED, f"not mentioned: read as the point's default ({i.default})")
+        return out
 
     def indices(self, plan: Plan) -> tuple[int, ...]:
         """The plan as option positions, one per issue (open points take their default)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from accord.app.assumptions import Assumption
 from accord.app.results import Comparison, Driver, PlanEvaluation, Robustness
-from accord.model import Plan, Scenario
+from accord.model import Plan, Scenario, Status
 from accord.report.charts import Chart, step_label, to_svg
 
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
@@ -110,8 +110,45 @@ def _party_cell(e: PlanEvaluation, party: str) -> str:
     mark = ('<span class="ok" title="accepts">✓ accepts</span>' if o.acceptable
             else '<span class="no" title="refuses">✗ refuses</span>')
     red = "".join(f'<br><span class="red">red line: {esc(r)}</span>' for r in o.red_lines_hit)
+    readings = ""
+    if e.readings is not None:
+        r = e.readings.party(party)
+        readings = (f'<br><span class="muted">open points: {f3(r.low)}–{f3(r.high)}, '
+                    f'accepts under {r.accepts} reading</span>')
     return (f'<span class="num">{f3(o.utility)}</span> '
-            f'<span class="num muted">({o.margin:+.3f})</span><br>{mark}{red}')
+            f'<span class="num muted">({o.margin:+.3f})</span><br>{mark}{red}{readings}')
+
+
+def _provenance_cell(e: PlanEvaluation) -> str:
+    if e.plan.no_deal:
+        return "—"
+    n = {status: 0 for status in Status}
+    for note in e.provenance.values():
+        n[note.status] += 1
+    parts = [f"{n[Status.REPORTED]} reported"]
+    if n[Status.ASSUMED]:
+        parts.append(f'<span class="no">{n[Status.ASSUMED]} assumed</span>')
+    if n[Status.OPEN]:
+        parts.append(f"<strong>{n[Status.OPEN]} open</strong>")
+    if e.invented:
+        parts.append(f'<span class="no">invented: {esc(", ".join(e.invented))}</span>')
+    return "<br>".join(parts)
+
+
+def _provenance_details(evaluations: Sequence[PlanEvaluation]) -> str:
+    items = []
+    for e in evaluations:
+        groups: dict[tuple[str, str], list[str]] = {}
+        for issue_id, note in e.provenance.items():
+            if note.status is not Status.REPORTED:
+                groups.setdefault((note.status.value, note.why), []).append(issue_id)
+        for (status, why), points in groups.items():
+            items.append(f"<li><strong>{esc(e.plan.name)}</strong>: {status} — "
+                         f"{esc(', '.join(points))}{': ' + esc(why) if why else ''}</li>")
+    if not items:
+        return ""
+    return ("<details><summary>Choices the texts do not report (assumed or open)</summary>"
+            f"<ul>{''.join(items)}</ul></details>")
 
 
 def drafts_section(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> str:
@@ -134,19 +171,22 @@ def drafts_section(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) ->
         rows.append((
             name, *[_party_cell(e, p) for p in scenario.party_ids], ratified,
             esc(", ".join(e.blocking_parties)) or "—",
-            esc(", ".join(e.violations)) or "—", dom_text,
+            esc(", ".join(e.violations)) or "—", dom_text, _provenance_cell(e),
         ))
         classes.append("nodeal" if e.plan.no_deal else "pass" if e.ratified else "")
     head = ("draft", *scenario.party_ids, "ratified", "blocking", "linkages broken",
-            "Pareto-dominated")
+            "Pareto-dominated", "choices")
     note = ("<p class=\"note\">Each party cell: utility (0 = worst package for that party, "
             "1 = best) and, in brackets, its margin over the party's reservation; a party "
             "accepts when the margin is at least zero and no red line is crossed. "
             "<em>Blocking</em>: parties whose refusal sinks the draft under the ratification "
             "rule. <em>Pareto-dominated</em>: some admissible package is better for someone "
-            "and worse for nobody.</p>")
+            "and worse for nobody. <em>Choices</em>: how many points the text reports, how "
+            "many the modeller assumed, how many are open (evaluated over every reading of "
+            "them), and the invented options the draft relies on.</p>")
     return section("drafts", "Drafts at a glance",
-                   table(head, rows, cls="drafts", row_classes=classes) + note)
+                   table(head, rows, cls="drafts", row_classes=classes) + note
+                   + _provenance_details(evaluations))
 
 
 def chart_figure(chart: Chart) -> str:

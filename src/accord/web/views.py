@@ -14,7 +14,15 @@ from typing import Any
 from accord.app import api
 from accord.app.assumptions import Assumption, assumptions
 from accord.app.results import Comparison, FrontierResult, PlanEvaluation
-from accord.model import InvalidPlanError, Issue, NoAgreementError, Plan, Scenario
+from accord.model import (
+    ChoiceNote,
+    InvalidPlanError,
+    Issue,
+    NoAgreementError,
+    Plan,
+    Scenario,
+    Status,
+)
 from accord.report import charts as rc
 from accord.report.charts import Chart
 from accord.web import charts as wc
@@ -73,9 +81,30 @@ def plan_from_query(scenario: Scenario, query: Mapping[str, str], base: Plan | N
         issue = scenario.issue(issue_id)
         issue.index(value)
         choices[issue_id] = value
-    plan = Plan(EDITED_ID, choices, EDITED_TITLE)
+    open_, notes = _kept_provenance(scenario, base, choices)
+    plan = Plan(EDITED_ID, {i: o for i, o in choices.items() if i not in open_}, EDITED_TITLE,
+                open=open_, notes=notes)
     scenario.check_plan(plan, complete=True)
     return plan
+
+
+def _kept_provenance(scenario: Scenario, base: Plan | None, choices: Mapping[str, str]
+                     ) -> tuple[dict[str, frozenset[str]], dict[str, ChoiceNote]]:
+    """The base draft's open points and assumed choices that the edit left as they were."""
+    if base is None or base.no_deal:
+        return {}, {}
+    before = scenario.complete(base)
+    open_: dict[str, frozenset[str]] = {}
+    notes: dict[str, ChoiceNote] = {}
+    for issue_id, note in scenario.provenance(base).items():
+        if choices.get(issue_id) != before[issue_id]:
+            continue
+        if note.status is Status.OPEN and issue_id in base.open:
+            open_[issue_id] = base.open[issue_id]
+            notes[issue_id] = note
+        elif note.status is Status.ASSUMED:
+            notes[issue_id] = note
+    return open_, notes
 
 
 def base_plan(scenario: Scenario, plan_id: str | None) -> Plan | None:
