@@ -178,7 +178,7 @@ def test_revoked_member_loses_access_at_once(api: Api, world: World) -> None:
 
 def test_health_and_openapi(api: Api) -> None:
     health = api.ok("GET", "/health")
-    assert health["status"] == "ok" and health["schema_revision"] == "0001"
+    assert health["status"] == "ok" and health["schema_revision"] == "0002"
     spec = api.ok("GET", "/openapi.json")
     assert "/rooms/{room_id}/drafts/{draft_id}" in spec["paths"]
     assert any(s["name"] == "ukraine-2025" for s in api.ok("GET", "/scenarios"))
