@@ -177,3 +177,20 @@ def test_import_accord_is_light_and_the_api_works() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "LOADED []" in out and "True" in out, out
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+def test_validate_refuses_deep_nesting_with_exit_2(tmp_path, monkeypatch, loader: str) -> None:
+    """Finding 8 of the service probe, CLI half: not an internal error."""
+    import yaml
+
+    from accord.cli import app
+    from accord.formats import scenario_file
+
+    if loader == "python":
+        monkeypatch.setattr(scenario_file, "_LOADER", yaml.SafeLoader)
+    path = tmp_path / "deep.yaml"
+    path.write_text("[" * 3000 + "]" * 3000, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "nested too deeply" in result.output
