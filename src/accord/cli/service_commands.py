@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -73,6 +75,23 @@ def _open(db: str | None) -> Any:
     return database
 
 
+@contextmanager
+def _room_read(db: str | None, room: str) -> Iterator[tuple[Any, Any]]:
+    """A read session on ``db`` and the room ``room`` in it (exit 2 when there is none)."""
+    from accord.service.errors import NotFoundError
+    from accord.store import repo
+
+    database = _open(db)
+    try:
+        with database.read() as session:
+            r = repo.get_room(session, room)
+            if r is None:
+                raise NotFoundError(f"no room {room!r} in {_url(db)}")
+            yield session, r
+    finally:
+        database.dispose()
+
+
 def _write_out(text: str, out: str | None) -> None:
     """Write to ``out`` (readable by its owner only: 0600) or stdout."""
     if out is None:
@@ -122,19 +141,10 @@ def serve(
         err_console.print("no administrator token: create rooms with `accord room create`")
     app = create_app(settings)
     if web:
-        _mount_web(app, settings)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
-
-
-def _mount_web(app: Any, settings: Any) -> None:
-    """Add the workbench pages (``accord.web``) when that package is installed."""
-    try:
         from accord.web.routes import mount_web
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("accord.web"):
-            raise
-        return
-    mount_web(app, settings)
+
+        mount_web(app, settings)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
 # ------------------------------------------------------------------------------- audit
@@ -182,18 +192,9 @@ def audit_verify(
 def audit_head(room: RoomArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Print the room's current audit head (SEQ:HASH), to publish and check later."""
     from accord.service.audit import head_of
-    from accord.service.errors import NotFoundError
-    from accord.store import repo
 
-    database = _open(db)
-    try:
-        with database.read() as session:
-            r = repo.get_room(session, room)
-            if r is None:
-                raise NotFoundError(f"no room {room!r} in {_url(db)}")
-            head = head_of(r)
-    finally:
-        database.dispose()
+    with _room_read(db, room) as (_session, r):
+        head = head_of(r)
     if as_json:
         emit_json({"room": room, "head": head})
     else:
@@ -204,20 +205,12 @@ def audit_head(room: RoomArg, db: DbOpt = None, as_json: JsonOpt = False) -> Non
 @guarded
 def audit_export(room: RoomArg, db: DbOpt = None, out: OutOpt = None) -> None:
     """Write a room's audit log as JSON (entries, recorded head, verification)."""
-    from accord.service.errors import NotFoundError
-    from accord.store import audit, repo
+    from accord.store import audit
 
-    database = _open(db)
-    try:
-        with database.read() as session:
-            r = repo.get_room(session, room)
-            if r is None:
-                raise NotFoundError(f"no room {room!r} in {_url(db)}")
-            data = {"room": room, "head_seq": r.audit_seq, "head_hash": r.audit_head,
-                    "entries": [audit.as_dict(e) for e in audit.entries_of(session, room)],
-                    "verification": audit.verify_room(session, room).to_dict()}
-    finally:
-        database.dispose()
+    with _room_read(db, room) as (session, r):
+        data = {"room": room, "head_seq": r.audit_seq, "head_hash": r.audit_head,
+                "entries": [audit.as_dict(e) for e in audit.entries_of(session, room)],
+                "verification": audit.verify_room(session, room).to_dict()}
     _write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out)
 
 
@@ -257,18 +250,9 @@ def room_create(
 def room_export(room: RoomArg, db: DbOpt = None, out: OutOpt = None) -> None:
     """Write a full backup of a room (holds every party's preferences: keep it safe)."""
     from accord.service.backup import export_room
-    from accord.service.errors import NotFoundError
-    from accord.store import repo
 
-    database = _open(db)
-    try:
-        with database.read() as session:
-            r = repo.get_room(session, room)
-            if r is None:
-                raise NotFoundError(f"no room {room!r} in {_url(db)}")
-            data = export_room(session, r, full=True)
-    finally:
-        database.dispose()
+    with _room_read(db, room) as (session, r):
+        data = export_room(session, r, full=True)
     _write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out)
 
 

@@ -2,23 +2,21 @@
 
 A version is rendered for a recipient with ``accord.leaks.render(text_by_point, key,
 draft_id, recipient_id)`` where ``draft_id`` names the version (``dr_...@3``), ``key`` is
-the room's secret and ``recipient_id`` the member id. The room export carries the key,
-each version's canonical points and its readers, which is what
-``accord.leaks.trace`` needs to name the source of a leaked copy.
-
-Until the leak engine is installed the text is rendered plainly and marked
-``fingerprinted: false``.
+the room's secret and ``recipient_id`` the member id. The key stays on the server (the
+administrator's full backup aside), which is where ``accord.leaks.trace`` names the source
+of a leaked copy. An empty text is the one copy that carries no fingerprint
+(``fingerprinted: false``).
 """
 
 from __future__ import annotations
 
-import importlib
 import multiprocessing
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+
+from accord.leaks import render as render_copy
 
 
 def version_id(draft_id: str, version: int) -> str:
@@ -33,32 +31,13 @@ def ordered_points(texts: Mapping[str, str], issue_order: Sequence[str]) -> dict
     return {i: texts[i] for i in [*known, *rest]}
 
 
-def _engine() -> Callable[..., str] | None:
-    try:
-        module = importlib.import_module("accord.leaks")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("accord.leaks",):
-            raise
-        return None
-    render: Any = getattr(module, "render", None)
-    return render if callable(render) else None
-
-
-def plain(points: Mapping[str, str]) -> str:
-    """The unfingerprinted rendering: one paragraph per point."""
-    return "\n\n".join(f"[{pid}] {text}" for pid, text in points.items())
-
-
 def render(points: Mapping[str, str], key_hex: str, draft_id: str, version: int,
            recipient_id: str) -> tuple[str, bool]:
     """The recipient's copy of a version's text, and whether it is fingerprinted."""
     if not points:
         return "", False
-    engine = _engine()
-    if engine is None:
-        return plain(points), False
-    return engine(dict(points), bytes.fromhex(key_hex), version_id(draft_id, version),
-                  recipient_id), True
+    return render_copy(dict(points), bytes.fromhex(key_hex), version_id(draft_id, version),
+                       recipient_id), True
 
 
 class RenderCache:
@@ -113,7 +92,3 @@ class RenderCache:
                 self._items.popitem(last=False)
         return out
 
-
-def available() -> bool:
-    """Whether the leak engine is installed."""
-    return _engine() is not None
