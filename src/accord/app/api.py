@@ -96,8 +96,8 @@ __all__ = [
 #: computed for it (a scenario is immutable, so an answer never goes stale); dropped when
 #: the scenario is collected.
 _TABLES: dict[int, tuple[weakref.ref[Scenario], Tables, dict[tuple[object, ...], Any]]] = {}
-#: Improvements computed to decide dominance (and reused by ``improve`` and the report).
-DOMINANCE_IMPROVEMENTS = 3
+#: Improvements computed to decide dominance: the best one (reused by the report).
+DOMINANCE_IMPROVEMENTS = 1
 
 
 def load(scenario: ScenarioLike) -> Scenario:

@@ -57,7 +57,9 @@ def deal_section(scenario: Scenario, solutions: Sequence[SolveResult],
         best = imp.improvements[0]
         changed = ", ".join(scenario.issues[int(i)].title for i in best.changed)
         gains = ", ".join(f"{ids[k]} {best.gains[k]:+.3f}" for k in range(len(ids)))
-        imp_rows.append([esc(plan_id), f"{imp.count} improvement(s) found", esc(imp.proof),
+        answer = (f"{imp.count} improvement(s) exist" if imp.method == "enumeration"
+                  else "can be improved for everyone (the best is shown)")
+        imp_rows.append([esc(plan_id), answer, esc(imp.proof),
                          esc(changed), esc(gains)])
     parts.append(table(["draft", "answer", "proof", "points that change", "gains"], imp_rows,
                        caption="Improvements that leave nobody worse off"))

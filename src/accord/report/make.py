@@ -32,7 +32,9 @@ def deal_extra(s: Scenario, solutions: Sequence[SolveResult] | None = None
                ) -> tuple[str, str]:
     """The solver's section: exact concepts and each draft's post-settlement improvements."""
     solutions = list(solutions) if solutions is not None else api.solve_all(s)
-    improvements = [api.improve(s, p, limit=3) for p in s.plans if not p.no_deal]
+    # the best improvement of each draft: the search that decided its dominance (shared)
+    improvements = [api.improve(s, p, limit=api.DOMINANCE_IMPROVEMENTS)
+                    for p in s.plans if not p.no_deal]
     return DEAL_TITLE, deal_section(s, solutions, improvements)
 
 
