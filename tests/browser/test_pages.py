@@ -81,3 +81,13 @@ def test_simulation_runs_a_session_and_the_experiment(web: Browser) -> None:
     web.screenshot("simulate-harbour-experiment")
     web.assert_local()
     web.assert_no_errors()
+
+
+def test_api_docs_render_offline(web: Browser) -> None:
+    """Finding 17: /docs draws every operation from packaged assets (OpenAPI 3.1)."""
+    page = web.goto("/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() >= 20
+    assert page.locator("text=Unable to render this definition").count() == 0
+    web.assert_local()
+    assert any(u.startswith(web.base + "/docs/assets/") for u in web.requests)
