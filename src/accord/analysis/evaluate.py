@@ -19,7 +19,7 @@ from accord.analysis.ratify import blockers, ratified
 from accord.analysis.readings import Readings, readings
 from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables, compile_scenario
-from accord.model import EPS, ChoiceNote, Plan, Scenario
+from accord.model import EPS, ChoiceNote, Plan, Scenario, Status
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,13 @@ class PlanEvaluation:
     def outcome(self, party: str) -> PartyOutcome:
         """The outcome for ``party``."""
         return next(o for o in self.parties if o.party == party)
+
+    def provenance_counts(self) -> dict[Status, int]:
+        """How many of the plan's choices are reported, assumed and open."""
+        counts = dict.fromkeys(Status, 0)
+        for note in self.provenance.values():
+            counts[note.status] += 1
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``docs/reference/json-output.md``)."""

@@ -15,9 +15,7 @@ _MARK = {Status.ASSUMED: "[yellow]A[/yellow]", Status.OPEN: "[cyan]O[/cyan]"}
 def _counts(e: PlanEvaluation) -> str:
     if e.plan.no_deal:
         return "-"
-    n: dict[Status, int] = defaultdict(int)
-    for note in e.provenance.values():
-        n[note.status] += 1
+    n = e.provenance_counts()
     parts = [f"{n[Status.REPORTED]} R"]
     if n[Status.ASSUMED]:
         parts.append(f"[yellow]{n[Status.ASSUMED]} A[/yellow]")

@@ -122,9 +122,7 @@ def _party_cell(e: PlanEvaluation, party: str) -> str:
 def _provenance_cell(e: PlanEvaluation) -> str:
     if e.plan.no_deal:
         return "—"
-    n = {status: 0 for status in Status}
-    for note in e.provenance.values():
-        n[note.status] += 1
+    n = e.provenance_counts()
     parts = [f"{n[Status.REPORTED]} reported"]
     if n[Status.ASSUMED]:
         parts.append(f'<span class="no">{n[Status.ASSUMED]} assumed</span>')
