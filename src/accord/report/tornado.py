@@ -39,12 +39,14 @@ def flips_rows(result: SensitivityResult) -> list[tuple[str, str, str, str, str,
     return rows
 
 
-def tornado_chart(result: SensitivityResult, title: str, key: str = "tornado") -> Chart:
+def tornado_chart(result: SensitivityResult, title: str, key: str = "tornado", *,
+                  columns: int = 2, width: int = 260) -> Chart:
     """Per party, the margin at the low and the high end of each top number's range.
 
-    One panel per party (its own parameters on the y axis, widest swing first); each bar
-    runs from the margin at the low end to the margin at the high end; the black rule is
-    zero (below it the party refuses) and the grey tick the margin at the nominal values.
+    One panel per party (``columns`` panels per row, each ``width`` pixels wide), its own
+    parameters on the y axis, widest swing first; each bar runs from the margin at the low
+    end to the margin at the high end; the black rule is zero (below it the party refuses)
+    and the grey tick the margin at the nominal values.
     """
     values: list[dict[str, Any]] = []
     rows = []
@@ -72,11 +74,11 @@ def tornado_chart(result: SensitivityResult, title: str, key: str = "tornado") -
         "data": {"values": values},
         "facet": {"field": "party", "type": "nominal", "title": None,
                   "sort": parties},
-        "columns": 2,
+        "columns": columns,
         "resolve": {"scale": {"y": "independent"},
                     "axis": {"x": "independent", "y": "independent"}},
         "spec": {
-            "width": 260, "height": {"step": 22},
+            "width": width, "height": {"step": 22},
             "layer": [
                 {"mark": {"type": "bar", "color": "#bbb", "height": 12},
                  "encoding": {"x": {**x, "field": "low"}, "x2": {"field": "high"}, "y": y,
@@ -89,7 +91,7 @@ def tornado_chart(result: SensitivityResult, title: str, key: str = "tornado") -
                  "encoding": {"x": {**x, "field": "high"}, "y": y}},
                 {"mark": {"type": "tick", "color": "#555", "thickness": 2},
                  "encoding": {"x": {**x, "field": "nominal"}, "y": y}},
-                {"mark": {"type": "rule", "color": "black"},
+                {"mark": {"type": "rule", "color": "black", "aria": False},
                  "encoding": {"x": {"datum": 0, "type": "quantitative"}}},
             ],
         },

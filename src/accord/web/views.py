@@ -202,7 +202,8 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
     shown = [e] if eb is None else [eb, e]
     charts = [wc.with_columns(rc.utility_chart(s, shown), 2), rc.concessions_chart(s, [e])]
     flips = api.sensitivity(s, plan)
-    tornado = (tornado_chart(flips, "What moves this draft") if has_bars(flips) else None)
+    tornado = (tornado_chart(flips, "What moves this draft", columns=1, width=200)
+               if has_bars(flips) else None)
     return PlanView(
         e, eb, _rows(s, e, eb),
         [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
