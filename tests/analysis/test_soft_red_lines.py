@@ -141,3 +141,12 @@ def test_the_mediation_room_labels_a_soft_red_line() -> None:
     assert labels.option_ref("y.a") == "2. Y: Option A"
     assert labels.option_ref({"option": "y.a", "probability": 0.6}) == (
         "2. Y: Option A (holds with p = 0.6)")
+
+
+def test_the_report_names_structural_assumptions() -> None:
+    from accord.report.sections import robustness_section
+
+    s = loads_scenario(SCENARIO, "soft.yaml")
+    html = robustness_section(s, accord.robustness(s, samples=500, seed=3).raw)
+    assert "Alpha&#x27;s red line on y.a holds" in html and "ΔP(ratified)" in html
+    assert "y read as a" in html

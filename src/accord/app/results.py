@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from accord.analysis.compare import Comparison
 from accord.analysis.evaluate import PlanEvaluation
 from accord.analysis.lint import Finding
-from accord.analysis.robustness import Driver, Robustness
+from accord.analysis.robustness import Driver, PlanRobustness, Robustness
 from accord.analysis.sensitivity import Sensitivity
 from accord.model import Scenario
 
@@ -36,6 +36,7 @@ __all__ = [
     "ImprovementResult",
     "LintResult",
     "PlanEvaluation",
+    "PlanRobustness",
     "Robustness",
     "RobustnessResult",
     "Sensitivity",
