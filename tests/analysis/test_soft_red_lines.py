@@ -150,3 +150,13 @@ def test_the_report_names_structural_assumptions() -> None:
     html = robustness_section(s, accord.robustness(s, samples=500, seed=3).raw)
     assert "Alpha&#x27;s red line on y.a holds" in html and "ΔP(ratified)" in html
     assert "y read as a" in html
+
+
+def test_soft_red_lines_are_listed_among_the_assumptions() -> None:
+    from accord.app.assumptions import assumptions
+
+    s = loads_scenario(SCENARIO, "soft.yaml")
+    found = {a.what: a for a in assumptions(s)}
+    a = found["A red line y=a holds"]
+    assert a.value == "probability 0.6" and a.why == "may soften" and a.sources == ("S1",)
+    assert "B red line y=c holds" in found
