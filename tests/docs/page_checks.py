@@ -2,9 +2,9 @@
 
 A page marks each figure it states with an HTML comment right before it::
 
-    Israel's utility is <!-- check: evaluate gaza-2025 | plans[plan=us-20-point].parties.IL.utility -->0.77.
+    Hamas's utility is <!-- check: evaluate gaza-2025 :: plans[0].parties.HA.utility -->0.49.
 
-Left of ``|`` are the arguments of an ``accord`` command (``--json`` is added); right of it
+Left of ``::`` are the arguments of an ``accord`` command (``--json`` is added); right of it
 is a path into its JSON answer: dotted keys, ``[N]`` for a list index and ``[key=value]``
 for the list element whose ``key`` equals ``value``. The figure after the comment is
 compared with the value at that path:
@@ -15,7 +15,8 @@ compared with the value at that path:
 * anything else must equal the value's text (``some``, ``phase-one-then-talks``).
 
 The figure is the text after the comment up to a space, ``|``, ``,``, ``;``, ``)`` or ``*``
-(a trailing ``.`` ending a sentence is dropped). Each distinct command runs once per page.
+(a trailing ``.`` ending a sentence is dropped), or a whole code span in backticks, which
+may hold spaces (`` `UA reservation` ``). Each distinct command runs once per page.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-MARK = re.compile(r"<!--\s*check:\s*(?P<cmd>[^|]+?)\s*\|\s*(?P<path>.+?)\s*-->"
-                  r"(?P<figure>[^\s|,;)*<]+)")
+MARK = re.compile(r"<!--\s*check:\s*(?P<cmd>.+?)\s*::\s*(?P<path>.+?)\s*-->"
+                  r"(?P<figure>`[^`]+`|[^\s|,;)*<]+)")
 STEP = re.compile(r"([^.\[\]]+)|\[([^\]=]+)=([^\]]*)\]|\[(\d+)\]")
 
 
@@ -46,7 +47,8 @@ def marks(text: str) -> list[Check]:
     """Every marked figure of a page, in order."""
     out = []
     for m in MARK.finditer(text):
-        figure = m.group("figure").removesuffix(".")
+        figure = m.group("figure")
+        figure = figure.strip("`") if figure.startswith("`") else figure.removesuffix(".")
         out.append(Check(tuple(shlex.split(m.group("cmd"))), m.group("path"), figure,
                          text.count("\n", 0, m.start()) + 1))
     return out
@@ -111,9 +113,9 @@ def problems(text: str, run: Callable[[tuple[str, ...]], Any]) -> list[str]:
         try:
             value = lookup(answers[c.command], c.path)
         except (KeyError, IndexError, TypeError) as e:
-            out.append(f"line {c.line}: {' '.join(c.command)} | {c.path}: {e}")
+            out.append(f"line {c.line}: {' '.join(c.command)} :: {c.path}: {e}")
             continue
         if not matches(c.figure, value):
-            out.append(f"line {c.line}: {' '.join(c.command)} | {c.path}: the page says "
+            out.append(f"line {c.line}: {' '.join(c.command)} :: {c.path}: the page says "
                        f"{c.figure}, the command prints {json.dumps(value)}")
     return out

@@ -48,13 +48,15 @@ def test_new_scenario_pages_check_their_headline_figures(name: str) -> None:
 
 # ------------------------------------------------------------------ the helper itself
 def test_marks_read_command_path_figure_and_line() -> None:
-    text = ("a\nU is <!-- check: evaluate x -p a | plans[plan=a].parties.U.utility -->0.62.\n"
-            "P is <!-- check: robustness x | plans[0].ratify_probability -->99.6%, fine")
-    first, second = marks(text)
+    text = ("a\nU is <!-- check: evaluate x -p a :: plans[plan=a].parties.U.utility -->0.62.\n"
+            "P is <!-- check: robustness x :: plans[0].ratify_probability -->99.6%, fine\n"
+            "by <!-- check: robustness x :: plans[0].drivers[0].parameter -->`UA reservation`.")
+    first, second, third = marks(text)
     assert first.command == ("evaluate", "x", "-p", "a")
     assert first.path == "plans[plan=a].parties.U.utility"
     assert (first.figure, first.line) == ("0.62", 2)
     assert (second.figure, second.line) == ("99.6%", 3)
+    assert third.figure == "UA reservation"
 
 
 def test_lookup_follows_keys_selectors_and_indexes() -> None:
@@ -78,7 +80,7 @@ def test_matches_compares_at_the_printed_precision() -> None:
 
 
 def test_problems_name_the_line_and_both_values() -> None:
-    text = "x\ny <!-- check: zopa s | ratified -->12 and <!-- check: zopa s | nope -->1"
+    text = "x\ny <!-- check: zopa s :: ratified -->12 and <!-- check: zopa s :: nope -->1"
     calls: list[tuple[str, ...]] = []
 
     def fake(args: tuple[str, ...]) -> Any:
