@@ -93,7 +93,7 @@ def matches(figure: str, value: Any) -> bool:
             return False
         places = len(digits.partition(".")[2])
         actual = value * 100 if percent else value
-        return abs(round(actual, places) - float(digits)) < 10 ** -(places + 3)
+        return bool(abs(round(actual, places) - float(digits)) < 10 ** -(places + 3))
     return figure == str(value)
 
 
