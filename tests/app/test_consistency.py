@@ -32,7 +32,7 @@ from tests.solve.strategies import random_scenario
 
 CONCEPTS = ("nash", "ks", "egalitarian", "welfare")
 ADMIN = "admin-token-for-consistency-" + "0" * 30
-BUNDLED = ("harbour-teaching", "ukraine-2025")
+BUNDLED = ("harbour-teaching", "ukraine-2025", "gaza-2025", "minsk-2015")
 
 
 def _random(seed: int) -> Scenario:
