@@ -308,3 +308,59 @@ def test_meet_in_the_middle_refuses_gates_and_auto_stays_exact() -> None:
     exact = zopa(t.tables)
     accepted = (t.utilities >= t.reservation - TOL).all(axis=1) & t.admissible
     assert exact.accepted == int(accepted.sum())
+
+
+@SETTINGS
+@given(two_level(), st.data())
+def test_evaluation_acceptance_and_blocking_match_brute_force(s: Scenario,
+                                                              data: st.DataObject) -> None:
+    from accord.analysis.evaluate import evaluate_plan
+
+    t = truth(s)
+    k = data.draw(st.integers(0, len(t.packages) - 1))
+    plan = s.plan_from_indices(t.packages[k])
+    choices = dict(plan.choices)
+    e = evaluate_plan(s, plan, t.tables)
+    expected_blocking = []
+    for j, pid in enumerate(s.party_ids):
+        own = t.utilities[k, j] >= t.reservation[j] - TOL and not any(
+            choices[i] == o for i, o in s.preferences[pid].red_lines)
+        vetoes = [f"{pid}/{c.id}" for c in s.constituents if c.parent == pid
+                  and (not c.consulted_when or any(choices[i] == o for i, o in c.consulted_when))
+                  and not (_utility(s, c.id, choices) >= _reservation(s, c.id) - TOL
+                           and not any(choices[i] == o for i, o in s.preferences[c.id].red_lines))]
+        out = e.outcome(pid)
+        assert out.acceptable == bool(t.accepts[k, j]) == (own and not vetoes)
+        assert list(out.vetoed_by) == vetoes
+        if not out.acceptable:  # unanimity: every refusing party blocks
+            expected_blocking += ([pid] if not own else []) + vetoes
+    broken = any(_broken(c, choices) for c in s.constraints)
+    assert e.ratified == (bool(t.accepts[k].all()) and not broken)
+    assert list(e.blocking_parties) == ([] if e.ratified else expected_blocking)
+    for c in e.constituents:
+        assert c.utility == pytest.approx(_utility(s, c.constituent, choices), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_monte_carlo_zopa_honours_gates(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    base = random_scenario(rng, n_issues=5, n_options=3, n_parties=2, reservation=0.3)
+    opts = {i.id: [o.id for o in i.options] for i in base.issues}
+    prefs = dict(base.preferences)
+    prefs["K"] = Preferences("K", Form.WEIGHTS,
+                             {i: {o: fixed(float(rng.random())) for o in os}
+                              for i, os in opts.items()},
+                             {i: fixed(1.0) for i in opts}, reservation=fixed(0.5))
+    s = replace(base, preferences=prefs, constituents=(Constituent(
+        "K", "P1", consulted_when=frozenset({("i0", "o0"), ("i1", "o1")})),))
+    t = truth(s)
+    accepted = (t.utilities >= t.reservation - TOL).all(axis=1) & t.admissible
+    mc = zopa(t.tables, method="monte-carlo", samples=20_000, rng=np.random.default_rng(1))
+    lo, hi = mc.intervals["admissible"]
+    assert lo <= t.admissible.sum() <= hi
+    lo, hi = mc.intervals["accepted"]
+    assert lo <= accepted.sum() <= hi
+    # the gate matters here: some packages are out only because K refuses
+    plain = compile_scenario(replace(s, constituents=(),
+                                     preferences=dict(base.preferences)))
+    assert int(plain.admissible(t.packages).sum()) > int(t.admissible.sum())
