@@ -413,3 +413,15 @@ def test_concepts_on_the_reduced_space_match_brute_force(s: Scenario, name: str,
     assert abs(sol.objective - reference(u, d, name)) <= 1e-9
     k = int(np.flatnonzero((t.packages == sol.package).all(axis=1))[0])
     assert t.admissible[k]
+
+
+@SETTINGS
+@given(two_level(), st.data())
+def test_a_restricted_view_keeps_every_gate(s: Scenario, data: st.DataObject) -> None:
+    t = truth(s)
+    n = len(s.parties)
+    keep = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1, max_size=n)))
+    r = t.tables.restrict(keep)
+    assert (r.admissible(t.packages) == t.admissible).all()
+    # a kept party still answers for its own constituents, and only for them
+    assert (r.vetoes(t.packages) == t.tables.vetoes(t.packages)[:, keep]).all()
