@@ -150,11 +150,22 @@ class IssueIn(Strict):
 
 
 class PartyIn(Strict):
-    """A negotiating party."""
+    """A negotiating party, or a domestic constituent of one (``constituent_of``)."""
 
     id: Id
     name: Text = ""
     description: Text = ""
+    constituent_of: Id | None = Field(
+        default=None,
+        description="the party at the table whose acceptance this constituent gates "
+                    "(a referendum, parliament, congress, member states); it is then not "
+                    "a party at the table")
+    consulted_when: list[OptionRef] | None = Field(
+        default=None,
+        description="constituents only: options (point.option) any one of which in a "
+                    "package makes the party consult it; omitted: always consulted")
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
 
 
 class ConstraintIn(Strict):

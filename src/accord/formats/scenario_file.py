@@ -22,6 +22,7 @@ from accord.formats import file_model as fm
 from accord.formats.plan_file import plan_to_dict, plans_from_file
 from accord.model import (
     Commitment,
+    Constituent,
     Constraint,
     DistKind,
     Distribution,
@@ -33,6 +34,7 @@ from accord.model import (
     Option,
     Param,
     Party,
+    Plan,
     Preferences,
     RatificationRule,
     RuleKind,
@@ -270,6 +272,9 @@ def _cited(doc: fm.ScenarioFile) -> Iterator[tuple[str, str]]:
             for tag in p.sources:
                 yield where, tag
 
+    for k, party in enumerate(doc.parties):
+        for tag in party.sources:
+            yield f"parties[{k}].sources", tag
     for pid, prefs in doc.preferences.items():
         base = f"preferences.{pid}"
         yield from params(f"{base}.reservation", prefs.reservation)
@@ -313,10 +318,50 @@ def to_scenario(doc: fm.ScenarioFile) -> Scenario:
     for pid, prefs in doc.preferences.items():
         preferences[pid] = _preferences(pid, prefs)
     plans = plans_from_file(doc)
+    at_table, constituents = _parties(doc)
+    try:
+        return _scenario(doc, at_table, constituents, preferences, constraints,
+                         ratification, plans)
+    except ScenarioError as exc:
+        # a constituent's problem points at its entry in the file's parties list
+        place = {p.id: k for k, p in enumerate(doc.parties)}
+        match = re.fullmatch(r"constituents\.([^.]+)(.*)", exc.where or "")
+        if match and match.group(1) in place:
+            where = f"parties[{place[match.group(1)]}]{match.group(2)}"
+            raise type(exc)(exc.reason, where) from None
+        raise
+
+
+def _parties(doc: fm.ScenarioFile) -> tuple[tuple[Party, ...], tuple[Constituent, ...]]:
+    """The parties at the table and the constituents, from the file's parties list."""
+    at_table = []
+    constituents = []
+    for k, p in enumerate(doc.parties):
+        if p.constituent_of is None:
+            if p.consulted_when is not None:
+                raise ScenarioError("consulted_when applies to constituents only (add "
+                                    "constituent_of)", f"parties[{k}].consulted_when")
+            at_table.append(Party(p.id, p.name, p.description))
+            continue
+        when = frozenset(_ref(r) for r in p.consulted_when or ())
+        if p.consulted_when is not None and not when:
+            raise ScenarioError("consulted_when is empty: omit it to consult the "
+                                "constituent always", f"parties[{k}].consulted_when")
+        constituents.append(Constituent(p.id, p.constituent_of, p.name, when, p.description,
+                                        p.why, tuple(p.sources)))
+    if not at_table:
+        raise ScenarioError("a scenario needs at least one party at the table", "parties")
+    return tuple(at_table), tuple(constituents)
+
+
+def _scenario(doc: fm.ScenarioFile, at_table: tuple[Party, ...],
+              constituents: tuple[Constituent, ...], preferences: dict[str, Preferences],
+              constraints: list[Constraint], ratification: RatificationRule,
+              plans: tuple[Plan, ...]) -> Scenario:
     return Scenario(
         id=doc.id,
         title=doc.title,
-        parties=tuple(Party(p.id, p.name, p.description) for p in doc.parties),
+        parties=at_table,
         issues=tuple(
             Issue(i.id, i.title,
                   tuple(Option(o.id, o.label, o.description, o.invented, o.why)
@@ -331,6 +376,7 @@ def to_scenario(doc: fm.ScenarioFile) -> Scenario:
         description=doc.description,
         sources=doc.sources,
         notes=tuple(doc.notes),
+        constituents=constituents,
     )
 
 
@@ -503,6 +549,14 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         {"id": p.id, **({"name": p.name} if p.name else {}),
          **({"description": p.description} if p.description else {})}
         for p in s.parties
+    ] + [
+        {"id": c.id, **({"name": c.name} if c.name else {}), "constituent_of": c.parent,
+         **({"consulted_when": [f"{i}.{o}" for i, o in sorted(c.consulted_when)]}
+            if c.consulted_when else {}),
+         **({"description": c.description} if c.description else {}),
+         **({"why": c.why} if c.why else {}),
+         **({"sources": list(c.sources)} if c.sources else {})}
+        for c in s.constituents
     ]
     out["issues"] = []
     for i in s.issues:

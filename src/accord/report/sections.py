@@ -110,6 +110,10 @@ def _party_cell(e: PlanEvaluation, party: str) -> str:
     mark = ('<span class="ok" title="accepts">✓ accepts</span>' if o.acceptable
             else '<span class="no" title="refuses">✗ refuses</span>')
     red = "".join(f'<br><span class="red">red line: {esc(r)}</span>' for r in o.red_lines_hit)
+    red += "".join(f'<br><span class="red">vetoed by {esc(g)}</span>' for g in o.vetoed_by)
+    for c in e.constituents:
+        if c.party == party and c.consulted and not c.vetoes:
+            red += f'<br><span class="muted">{esc(c.constituent)} consulted: accepts</span>'
     readings = ""
     if e.readings is not None:
         r = e.readings.party(party)
