@@ -10,6 +10,14 @@ A plan with open points is sampled over their readings too: each draw takes one 
 uniformly (among every reading when there are at most :data:`SAMPLED_READINGS`, else among
 that many readings drawn once). A plan without open points draws nothing extra, so its
 answer for a given seed is unchanged.
+
+Structural assumptions are drawn too (see :mod:`accord.analysis.structural`): each soft
+red line holds in a draw with its probability. Each plan's ``structural`` drivers name
+the soft red lines it touches and the readings of its open points, in words, with their
+effect on ratification and on each party's acceptance (``P(· | holds) - P(· | not)``).
+Carry-over rules (``inherits``, ``silent``) are sampled through the readings: a point a
+rule leaves open is an open point. A scenario without soft red lines draws nothing
+extra, so its answer for a given seed is unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +32,12 @@ from numpy.typing import NDArray
 from accord.analysis.ratify import ratified
 from accord.analysis.readings import reading_packages
 from accord.analysis.stats import wilson
+from accord.analysis.structural import (
+    StructuralDriver,
+    red_lines_crossed,
+    soft_red_lines,
+    structural_drivers,
+)
 from accord.analysis.tables import ParameterSpace
 from accord.model import EPS, Plan, RuleKind, Scenario
 
@@ -67,6 +81,7 @@ class PlanRobustness:
     party_drivers: dict[str, tuple[Driver, ...]]
     red_lines: tuple[str, ...] = ()
     readings: int = 1
+    structural: tuple[StructuralDriver, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``docs/reference/json-output.md``)."""
@@ -81,6 +96,7 @@ class PlanRobustness:
                               for p, ds in self.party_drivers.items()},
             "red_lines": list(self.red_lines),
             "readings": self.readings,
+            "structural_drivers": [d.to_dict() for d in self.structural],
         }
 
 
@@ -208,7 +224,10 @@ def robustness(
                                                   * n_p)))
     margins = np.empty((samples, len(plans), n_p))
     base = space.build()
-    red = base.red_lines_hit(packages)[pick]
+    soft = soft_red_lines(scenario)
+    holds = (rng.random((samples, len(soft))) < [r.probability for r in soft] if soft
+             else np.ones((samples, 0), dtype=bool))
+    red = red_lines_crossed(base, soft, packages, pick, holds)
     viol: NDArray[np.bool_] = np.asarray(base.violations(packages).any(axis=1))[pick]
     for start in range(0, samples, chunk):
         stop = min(samples, start + chunk)
@@ -234,13 +253,15 @@ def robustness(
             pid: _top(space, uncertain, _spearman(x, margins[:, j, k]), top)
             for k, pid in enumerate(scenario.party_ids)
         }
+        structural = structural_drivers(scenario, plan, soft, holds, packages[pick[:, j]],
+                                        accept[:, j, :], passed)
         count = int(passed.sum())
         results.append(PlanRobustness(
             plan.id, plan.name,
             {pid: float(accept[:, j, k].mean()) for k, pid in enumerate(scenario.party_ids)},
             count / samples, wilson(count, samples), drivers, party_drivers,
             tuple(pid for k, pid in enumerate(scenario.party_ids) if red[:, j, k].all()),
-            int(rows[j].shape[0]),
+            int(rows[j].shape[0]), tuple(structural[:top]),
         ))
     return Robustness(samples, seed, len(uncertain), tuple(results))
 

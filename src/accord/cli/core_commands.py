@@ -178,6 +178,9 @@ def robust(
         emit_json(result.to_dict())
         return
     console.print(robustness_table(s, result.raw))
+    structural = structural_table(s, result.raw)
+    if structural is not None:
+        console.print(structural)
 
 
 def robustness_table(s: Scenario, result: Robustness) -> Table:
@@ -195,6 +198,24 @@ def robustness_table(s: Scenario, result: Robustness) -> Table:
             f"{top.label} (ρ={top.correlation:+.2f})" if top
             else (f"red line of {', '.join(r.red_lines)}" if r.red_lines else "-"),
         )
+    return table
+
+
+def _effect(e: float | None) -> str:
+    return "-" if e is None else f"{e:+.0%}"
+
+
+def structural_table(s: Scenario, result: Robustness) -> Table | None:
+    """Structural assumptions (soft red lines, readings of open points) and their effects."""
+    rows = [(r.plan, d) for r in result.plans for d in r.structural]
+    if not rows:
+        return None
+    table = Table("plan", "assumption", "held in", "ΔP(ratified)",
+                  *[f"ΔP({p} accepts)" for p in s.party_ids],
+                  title="Structural assumptions: P(· | holds) − P(· | does not hold)")
+    for plan, d in rows:
+        table.add_row(plan, d.assumption, f"{d.frequency:.0%}", _effect(d.ratify_effect),
+                      *[_effect(d.accept_effect[p]) for p in s.party_ids])
     return table
 
 

@@ -113,6 +113,26 @@ class CommitmentIn(Strict):
     why: Text = ""
 
 
+class RedLineIn(Strict):
+    """A soft red line: the party refuses ``option`` with this ``probability``."""
+
+    option: OptionRef
+    probability: float = Field(ge=0, le=1, allow_inf_nan=False,
+                               description="how likely the red line is to hold, in [0, 1]")
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
+
+
+def _red_line_form(data: Any) -> str:
+    return "certain" if isinstance(data, str) else "soft"
+
+
+RedLineEntry = Annotated[
+    Annotated[OptionRef, Tag("certain")] | Annotated[RedLineIn, Tag("soft")],
+    Discriminator(_red_line_form),
+]
+
+
 class PreferencesIn(Strict):
     """One party's preferences (see the format reference for the two forms)."""
 
@@ -120,7 +140,9 @@ class PreferencesIn(Strict):
     reservation: ParamIn = 0.0
     weights: dict[Id, ParamIn] = Field(default_factory=dict)
     values: dict[Id, IssueValuesIn] = Field(default_factory=dict)
-    red_lines: list[OptionRef] = Field(default_factory=list)
+    red_lines: list[RedLineEntry] = Field(
+        default_factory=list,
+        description="'point.option' (certain) or {option, probability, why, sources} (soft)")
     interactions: list[InteractionIn] = Field(default_factory=list)
     commitments: list[CommitmentIn] = Field(default_factory=list)
     scale: ParamIn | None = None

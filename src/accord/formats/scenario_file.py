@@ -37,6 +37,7 @@ from accord.model import (
     Plan,
     Preferences,
     RatificationRule,
+    RedLineOdds,
     RuleKind,
     Scenario,
     ScenarioError,
@@ -251,18 +252,28 @@ def _preferences(party: str, raw: fm.PreferencesIn) -> Preferences:
                                           _param(c.value_if_broken), c.why))
         except ScenarioError as exc:
             raise ScenarioError(exc.reason, f"{where}.commitments[{k}]") from None
+    red_lines: set[tuple[str, str]] = set()
+    odds: dict[tuple[str, str], RedLineOdds] = {}
+    for entry in raw.red_lines:
+        if isinstance(entry, str):
+            red_lines.add(_ref(entry))
+        else:
+            ref = _ref(entry.option)
+            red_lines.add(ref)
+            odds[ref] = RedLineOdds(entry.probability, entry.why, tuple(entry.sources))
     return Preferences(
         party=party,
         form=form,
         values=values,
         weights={i: _param(w) for i, w in raw.weights.items()},
         reservation=_param(raw.reservation),
-        red_lines=frozenset(_ref(r) for r in raw.red_lines),
+        red_lines=frozenset(red_lines),
         terms=tuple(terms),
         commitments=tuple(commitments),
         scale=_param(raw.scale) if raw.scale is not None else None,
         saturate=raw.saturate,
         unit=raw.unit,
+        red_line_odds=odds,
     )
 
 
@@ -289,6 +300,10 @@ def _cited(doc: fm.ScenarioFile) -> Iterator[tuple[str, str]]:
                 yield from params(f"{base}.values.{issue}.{option}", v)
         for k, c in enumerate(prefs.commitments):
             yield from params(f"{base}.commitments[{k}].credibility", c.credibility)
+        for k, r in enumerate(prefs.red_lines):
+            if isinstance(r, fm.RedLineIn):
+                for tag in r.sources:
+                    yield f"{base}.red_lines[{k}].sources", tag
     for k, plan in enumerate(doc.plans):
         for tag in plan.sources:
             yield f"plans[{k}].sources", tag
@@ -495,6 +510,18 @@ def _side_out(sel: Selector) -> str | list[str]:
     return refs[0] if len(refs) == 1 else refs
 
 
+def _red_line_out(p: Preferences, issue: str, option: str) -> str | dict[str, Any]:
+    odds = p.red_line_odds.get((issue, option))
+    if odds is None:
+        return f"{issue}.{option}"
+    out: dict[str, Any] = {"option": f"{issue}.{option}", "probability": odds.probability}
+    if odds.rationale:
+        out["why"] = odds.rationale
+    if odds.sources:
+        out["sources"] = list(odds.sources)
+    return out
+
+
 def _prefs_out(p: Preferences) -> dict[str, Any]:
     out: dict[str, Any] = {"form": p.form.value, "reservation": _param_out(p.reservation)}
     if p.weights:
@@ -502,7 +529,7 @@ def _prefs_out(p: Preferences) -> dict[str, Any]:
     out["values"] = {i: {o: _param_out(v) for o, v in opts.items()}
                      for i, opts in p.values.items()}
     if p.red_lines:
-        out["red_lines"] = sorted(f"{i}.{o}" for i, o in p.red_lines)
+        out["red_lines"] = [_red_line_out(p, i, o) for i, o in sorted(p.red_lines)]
     if p.terms:
         out["interactions"] = [
             {"when": [_sel_out(c) for c in t.conditions], "value": _param_out(t.value),

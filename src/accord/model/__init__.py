@@ -13,7 +13,7 @@ from accord.model.errors import (
 from accord.model.issue import Issue, Option
 from accord.model.party import Constituent, Party
 from accord.model.plan import Plan
-from accord.model.preferences import Commitment, Form, Preferences, Term
+from accord.model.preferences import Commitment, Form, Preferences, RedLineOdds, Term
 from accord.model.provenance import ChoiceNote, Status
 from accord.model.ratification import RatificationRule, RuleKind
 from accord.model.scenario import Scenario
@@ -43,6 +43,7 @@ __all__ = [
     "Plan",
     "Preferences",
     "RatificationRule",
+    "RedLineOdds",
     "RuleKind",
     "Scenario",
     "ScenarioError",
