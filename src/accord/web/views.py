@@ -201,8 +201,17 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
     return PlanView(
         e, eb, _rows(s, e, eb),
         [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
-        [s.party(p).title for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
+        [_blocker(s, p) for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
     )
+
+
+def _blocker(s: Scenario, label: str) -> str:
+    """The name of a blocking party, or ``Party / constituent`` for ``PARTY/CONSTITUENT``."""
+    parent, _, cid = label.partition("/")
+    if not cid:
+        return s.party(parent).title
+    inner = next((c.title for c in s.constituents if c.id == cid), cid)
+    return f"{s.party(parent).title} / {inner}"
 
 
 # ------------------------------------------------------------------ comparison
