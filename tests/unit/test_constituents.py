@@ -159,3 +159,28 @@ def test_evaluate_json_on_the_cli_lists_constituents() -> None:
     assert second["constituents"]["A-voters"]["consulted"] is True
     assert second["constituents"]["A-voters"]["accepts"] is True
     assert second["ratified"] is True
+
+
+def test_report_and_workbench_show_constituents(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    src = tmp_path / "two-level.yaml"
+    src.write_text(TEXT.replace(
+        "  A-voters:\n    form: weights\n    reservation: 0.6\n",
+        "  A-voters:\n    form: weights\n    reservation: {value: 0.6, why: polls}\n"),
+        encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "vetoed by B/B-parliament" in html
+    assert "Domestic constituent of A, consulted when a package has land.swap" in html
+    assert "a domestic constituent)" in html  # the assumptions table of each constituent
+
+    from accord.web.views import plan_view
+    from accord.web.workspace import Loaded
+
+    s = loads_scenario(TEXT.replace("ratification: {rule: k-of-n, k: 2, veto: [A]}",
+                                    "ratification: {rule: unanimity}"), "two-level.yaml")
+    view = plan_view(Loaded("t", s), s.plan("first"), None)
+    assert "Beta (Beta's parliament)" in view.blocking
+    row = next(r for r in view.rows if r.party == "B")
+    assert row.vetoed_by == ("Beta's parliament",) and not row.acceptable

@@ -224,6 +224,9 @@ class Problem:
             own_red_lines: ``(n_options,)`` the options the party itself refuses; the
                 column's ``allowed`` is their complement (default: every option allowed,
                 since other parties' red lines are private).
+
+        The party's own domestic constituents come along as its gates (a negotiator
+        knows what its parliament or voters will take); other parties' do not.
         """
         keep = [k for k, t in enumerate(self.interactions) if t.values[party] != 0.0]
         allowed = (np.ones_like(self.allowed) if own_red_lines is None
@@ -237,6 +240,7 @@ class Problem:
             tuple(Interaction(self.interactions[k].issues, self.interactions[k].masks,
                               own(self.interactions[k].values)) for k in keep),
             self.links, self.clip[party:party + 1].copy(), own(self.reservation), allowed,
+            None if self.gates is None else self.gates.of_party(party),
         )
 
 
@@ -288,6 +292,20 @@ class Gates:
         """``(m,)``: no consulted constituent refuses."""
         return np.asarray(~(self.consulted(packages) & ~self.accepts(packages)).any(axis=1),
                           dtype=bool)
+
+    def of_party(self, party: int) -> Gates | None:
+        """The gates of ``party``'s own constituents (``None`` when it has none)."""
+        keep = np.flatnonzero(self.parent == party)
+        if keep.shape[0] == 0:
+            return None
+        pr = self.problem
+        sub = Problem(
+            pr.layout, np.array(pr.util[:, keep], copy=True), pr.base[keep].copy(),
+            tuple(Interaction(t.issues, t.masks, t.values[keep].copy())
+                  for t in pr.interactions if (t.values[keep] != 0.0).any()),
+            (), pr.clip[keep].copy(), pr.reservation[keep].copy(), pr.allowed.copy())
+        return Gates(sub, self.red[:, keep].copy(), self.trigger[:, keep].copy(),
+                     self.always[keep].copy(), np.zeros(keep.shape[0], dtype=np.int64))
 
     def holds_for(self, package: tuple[int, ...], party: int | None = None) -> bool:
         """:meth:`hold` for one package (only ``party``'s constituents when given)."""

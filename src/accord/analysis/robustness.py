@@ -38,7 +38,7 @@ from accord.analysis.structural import (
     soft_red_lines,
     structural_drivers,
 )
-from accord.analysis.tables import ParameterSpace
+from accord.analysis.tables import Gating, ParameterSpace
 from accord.model import EPS, Plan, RuleKind, Scenario
 
 Progress = Callable[[int, int], None]
@@ -223,6 +223,7 @@ def robustness(
     chunk = max(1, min(chunk, 20_000_000 // max(1, packages.shape[0] * packages.shape[1]
                                                   * n_p)))
     margins = np.empty((samples, len(plans), n_p))
+    vetoed = np.zeros((samples, len(plans), n_p), dtype=bool)
     base = space.build()
     soft = soft_red_lines(scenario)
     holds = (rng.random((samples, len(soft))) < [r.probability for r in soft] if soft
@@ -237,9 +238,11 @@ def robustness(
             draws = np.arange(stop - start)[:, None]
             margins[start:stop] = (u[draws, pick[start:stop]]
                                    - tables.reservation[:, None, :])
+            if tables.gating is not None:
+                vetoed[start:stop] = _vetoes(tables.gating, packages, n_p)[draws, pick[start:stop]]
         if progress is not None:
             progress(stop, samples)
-    accept = (margins >= -EPS) & ~red
+    accept = (margins >= -EPS) & ~red & ~vetoed
     uncertain = space.uncertain
     x = _centred_ranks(theta[:, uncertain])
     results = []
@@ -264,6 +267,22 @@ def robustness(
             int(rows[j].shape[0]), tuple(structural[:top]),
         ))
     return Robustness(samples, seed, len(uncertain), tuple(results))
+
+
+def _vetoes(gating: Gating, packages: NDArray[np.int64], n_parties: int
+            ) -> NDArray[np.bool_]:
+    """``(S, m, P)``: a constituent its party consults refuses the package, per draw."""
+    g = gating.tables
+    u = g.utilities_all_draws(packages)
+    flat = g.layout.flat(packages)
+    crossed: NDArray[np.bool_] = np.asarray(g.red[flat].any(axis=1), dtype=bool)
+    asked: NDArray[np.bool_] = np.asarray(gating.trigger[flat].any(axis=1) | gating.always,
+                                          dtype=bool)
+    refuse = ((u < g.reservation[:, None, :] - EPS) | crossed[None]) & asked[None]
+    out = np.zeros((u.shape[0], packages.shape[0], n_parties), dtype=bool)
+    for c, parent in enumerate(gating.parent.tolist()):
+        out[:, :, parent] |= refuse[:, :, c]
+    return out
 
 
 def _top(space: ParameterSpace, uncertain: list[int], corr: NDArray[np.float64], top: int

@@ -112,13 +112,22 @@ class Tables:
         packages = np.asarray(packages, dtype=np.int64)
         u = self.problem(draw).evaluate(packages) if utilities is None else utilities
         accept = (u - self.reservation[draw] >= -EPS) & ~self.red_lines_hit(packages)
-        gates = self.problem(draw).gates
-        if gates is not None:
-            refuse = gates.consulted(packages) & ~gates.accepts(packages)
-            for c in np.flatnonzero(refuse.any(axis=0)):
-                if gates.parent[c] >= 0:
-                    accept[:, int(gates.parent[c])] &= ~refuse[:, c]
+        if self.gating is not None:
+            accept &= ~self.vetoes(packages, draw)
         return np.asarray(accept, dtype=bool)
+
+    def vetoes(self, packages: IntArray, draw: int = 0) -> BoolArray:
+        """``(m, P)``: whether a constituent the party consults refuses each package."""
+        packages = np.asarray(packages, dtype=np.int64)
+        out = np.zeros((packages.shape[0], self.n_parties), dtype=bool)
+        gates = self.problem(draw).gates
+        if gates is None:
+            return out
+        refuse = gates.consulted(packages) & ~gates.accepts(packages)
+        for c in np.flatnonzero(refuse.any(axis=0)):
+            if gates.parent[c] >= 0:
+                out[:, int(gates.parent[c])] |= refuse[:, c]
+        return out
 
     def restrict(self, parties: Sequence[int]) -> Tables:
         """The tables seen by a subset of parties (every party's red lines still apply)."""

@@ -153,10 +153,18 @@ def reservations(scenario: ScenarioLike) -> dict[str, float]:
     return dict(zip(s.party_ids, map(float, tables(s).reservation[0]), strict=True))
 
 
-def ratifies(scenario: ScenarioLike, accept: Mapping[str, bool]) -> bool:
-    """Whether these acceptances (party -> yes/no; missing: no) pass the scenario's rule."""
+def ratifies(scenario: ScenarioLike, accept: Mapping[str, bool],
+             choices: Mapping[str, str] | None = None) -> bool:
+    """Whether these acceptances (party -> yes/no; missing: no) pass the scenario's rule.
+
+    With the package's ``choices``, a party's yes counts only when every domestic
+    constituent it consults on the package accepts it too (two-level ratification).
+    """
     s = load(scenario)
     row = np.array([[bool(accept.get(p, False)) for p in s.party_ids]], dtype=bool)
+    if choices is not None and s.constituents:
+        package = np.array([s.indices(Plan("vote", dict(choices)))], dtype=np.int64)
+        row &= ~tables(s).vetoes(package)
     return bool(ratified(row, s.ratification, s.party_ids)[0])
 
 

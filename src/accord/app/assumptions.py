@@ -45,7 +45,7 @@ def assumptions(scenario: Scenario) -> list[Assumption]:
         if p.uncertain or p.rationale or p.sources:
             out.append(Assumption(ref.label, ref.party, f"{p.value:g}", _spread(p),
                                   p.rationale, p.sources))
-    for pid in scenario.party_ids:
+    for pid in (*scenario.party_ids, *scenario.constituent_ids):
         prefs = scenario.preferences[pid]
         for k, t in enumerate(prefs.terms):
             if t.rationale and not t.value.rationale:

@@ -112,7 +112,8 @@ def validate(path: Annotated[str, typer.Argument(help="Scenario file or bundled 
                               f"{found.count('warning')} warnings"
                               + (" (--strict)" if strict else ""), highlight=False)
         else:
-            console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, "
+            gates = f" ({len(s.constituents)} domestic constituents)" if s.constituents else ""
+            console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties{gates}, "
                           f"{len(s.issues)} points, {len(s.plans)} plans, "
                           f"{s.space_size:.4g} packages; {found.count('warning')} lint "
                           "warnings", highlight=False)

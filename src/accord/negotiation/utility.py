@@ -103,10 +103,17 @@ class OwnUtility:
         return self.problem.crosses_red_line(package)
 
     def acceptable(self, package: Package) -> bool:
-        """At least the reservation (within ``EPS``) and no red line crossed."""
+        """At least the reservation (within ``EPS``), no red line, no constituent refusing.
+
+        The constituents are the party's own (voters, parliament) that it consults on
+        the package (:class:`~accord.analysis.problem.Gates`).
+        """
         ok = self._ok.get(package)
         if ok is None:
             ok = self(package) >= self.reservation - EPS and not self.crosses_red_line(package)
+            gates = self.problem.gates
+            if ok and gates is not None:
+                ok = gates.holds_for(package)
             self._ok[package] = ok
         return ok
 

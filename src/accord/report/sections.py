@@ -88,6 +88,17 @@ def scenario_section(scenario: Scenario, n_assumptions: int) -> str:
             f"<strong>{esc(p.id)}</strong>", esc(p.title), esc(p.description),
             esc(f"{prefs.reservation.value:g}{unit}"), str(len(prefs.red_lines)),
         ))
+    for c in s.constituents:
+        prefs = s.preferences[c.id]
+        unit = f" {prefs.unit}" if prefs.unit else ""
+        when = ("consulted on every package" if c.always else "consulted when a package has "
+                + ", ".join(f"{i}.{o}" for i, o in sorted(c.consulted_when)))
+        who = " ".join(x for x in (c.description, f"Domestic constituent of {c.parent}, "
+                                   f"{when}.", c.why) if x)
+        party_rows.append((
+            f"<strong>{esc(c.label)}</strong>", esc(c.title), linkify(who),
+            esc(f"{prefs.reservation.value:g}{unit}"), str(len(prefs.red_lines)),
+        ))
     parties = table(("id", "name", "who they are", "reservation", "red lines"), party_rows)
     point_rows = []
     for i in s.issues:
@@ -389,11 +400,14 @@ def notes_section(scenario: Scenario, items: Sequence[Assumption]) -> str:
     if not items:
         parts.append("<p>None recorded.</p>")
     head = ("assumption", "value", "range", "why", "sources")
-    for owner in [*scenario.party_ids, ""]:
+    titles = {p.id: f"{p.title} ({p.id})" for p in scenario.parties}
+    titles.update({c.id: f"{c.title} ({c.label}, a domestic constituent)"
+                   for c in scenario.constituents})
+    for owner in [*scenario.party_ids, *scenario.constituent_ids, ""]:
         mine = [a for a in items if a.party == owner]
         if not mine:
             continue
-        label = f"{scenario.party(owner).title} ({owner})" if owner else "Linkages"
+        label = titles[owner] if owner else "Linkages"
         parts.append(f"<details><summary>{esc(label)}: {len(mine)}</summary>"
                      + table(head, _assumption_rows(mine), cls="compact assumptions")
                      + "</details>")

@@ -26,7 +26,7 @@ from accord.analysis.problem import BoolArray, FloatArray, IntArray, Problem, as
 from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables
 from accord.model import EPS, RESOLUTION
-from accord.solve.enumerate import Keep, iter_admissible, skyline
+from accord.solve.enumerate import Keep, admissible_block, iter_admissible, skyline
 from accord.solve.errors import SpaceTooLargeError
 from accord.solve.frontier_milp import epsilon_constraint, weighted_sums
 from accord.solve.milp import FEAS_TOL
@@ -289,6 +289,18 @@ def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bo
     """
     if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
         return np.zeros(0, np.int64), np.zeros((0, problem.n_parties))
+    if problem.gates is not None:
+        # pruning partial packages by the parties' utilities could drop the only ones a
+        # constituent accepts: enumerate the admissible packages instead
+        block = admissible_block(problem, limit=max(problem.allowed_space_size, 1))
+        ids, util = block.ids, block.utilities
+        if floor is not None:
+            ok = (util >= floor).all(axis=1)
+            ids, util = ids[ok], util[ok]
+        if prune:
+            sel = np.sort(skyline(util, keep="one", resolution=RESOLUTION))
+            ids, util = ids[sel], util[sel]
+        return ids, util
     dp = _Pareto(problem, floor)
     root = dp.build(dp.order(), prune)
     util = problem.finish(root.raw.copy())
@@ -378,7 +390,8 @@ def pareto_frontier(
     # beyond the enumeration limit, drop dominated options: every Pareto-optimal vector is
     # reached with undominated options only (reduce.py); below it, the pruned enumeration
     # does the same work itself
-    small = None if keep == "all" or full <= limit else compact(without_dominated(problem))
+    small = None if keep == "all" or full <= limit or problem.gates is not None \
+        else compact(without_dominated(problem))
     work = problem if small is None else small.problem
     size = full if small is None else work.space_size
     reduced = (f"{size} packages of undominated options (of {full} red-line-free)"

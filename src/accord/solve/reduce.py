@@ -91,7 +91,14 @@ def undominated(problem: Problem) -> BoolArray:
 
 
 def without_dominated(problem: Problem) -> Problem:
-    """The problem with every dominated option put off limits, as a red line would."""
+    """The problem with every dominated option put off limits, as a red line would.
+
+    A problem with domestic constituents is returned as it is: an option dominated for
+    the parties may be the only one a constituent accepts (or one that does not make the
+    party consult it), so no option can go.
+    """
+    if problem.gates is not None:
+        return problem
     keep = undominated(problem)
     if bool((keep == problem.allowed).all()):
         return problem
@@ -129,6 +136,8 @@ def compact(problem: Problem) -> Compact:
     is dropped. A linkage that no kept package can break is dropped.
     """
     pr = problem
+    if pr.gates is not None:
+        raise ValueError("compact() would drop the domestic constituents' gates")
     options = tuple(pr.allowed_options(i) for i in range(pr.n_issues))
     layout = layout_of_sizes([o.shape[0] for o in options])
     offsets = layout.offsets

@@ -131,6 +131,7 @@ class PartyRow:
     red_lines: list[str]
     concession: float
     delta: float | None = None
+    vetoed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,10 @@ def _rows(scenario: Scenario, e: PlanEvaluation, base: PlanEvaluation | None) ->
             issue = scenario.issue(issue_id)
             reds.append(f"{point_label(issue)}: {issue.option(option_id).title}")
         delta = None if base is None else o.utility - base.outcome(o.party).utility
+        vetoes = tuple(next(c.title for c in scenario.constituents
+                            if c.label == label) for label in o.vetoed_by)
         out.append(PartyRow(o.party, scenario.party(o.party).title, o.utility, o.reservation,
-                            o.margin, o.acceptable, reds, o.concession, delta))
+                            o.margin, o.acceptable, reds, o.concession, delta, vetoes))
     return out
 
 
@@ -201,17 +204,18 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
     return PlanView(
         e, eb, _rows(s, e, eb),
         [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
-        [_blocker(s, p) for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
+        [_blocker_title(s, p) for p in e.blocking_parties], changed, charts,
+        _dominance_text(s, e),
     )
 
 
-def _blocker(s: Scenario, label: str) -> str:
-    """The name of a blocking party, or ``Party / constituent`` for ``PARTY/CONSTITUENT``."""
-    parent, _, cid = label.partition("/")
-    if not cid:
-        return s.party(parent).title
-    inner = next((c.title for c in s.constituents if c.id == cid), cid)
-    return f"{s.party(parent).title} / {inner}"
+def _blocker_title(s: Scenario, blocker: str) -> str:
+    """A party's title, or ``Party (constituent)`` for ``PARTY/CONSTITUENT``."""
+    party, _, constituent = blocker.partition("/")
+    if not constituent:
+        return s.party(party).title
+    title = next(c.title for c in s.constituents if c.id == constituent)
+    return f"{s.party(party).title} ({title})"
 
 
 # ------------------------------------------------------------------ comparison
