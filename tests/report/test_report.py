@@ -295,3 +295,14 @@ def test_acceptance_summary_names_no_draft_when_none_is_ever_ratified() -> None:
     assert all(r.ratify_probability == 0.0 for r in result.raw.plans)
     summary = ch.acceptance_chart(s, result.raw).summary
     assert "none; every draft at 0%" in summary
+
+
+def test_deal_section_says_when_there_is_no_zone_of_agreement() -> None:
+    from accord.report.deal import deal_section
+    from accord.report.make import solutions_if_any
+
+    s = resolve("ukraine-2025")  # both territorial conditions held: nothing to bargain over
+    assert solutions_if_any(s) == []
+    html = deal_section(s, [], [])
+    assert "No zone of agreement at the nominal values" in html
+    assert "Efficient, fair packages" not in html

@@ -63,4 +63,4 @@ def test_without_a_lineage_the_drafts_follow_the_file(client: TestClient) -> Non
 def test_plan_editor_names_a_blocking_constituent(client: TestClient) -> None:
     r = client.get("/web/scenarios/ukraine-2025/plan/evaluate", params={"base": "us-28-point"})
     assert r.status_code == 200, r.text
-    assert "Ukraine / Ukrainian voters (referendum)" in r.json()["html"]
+    assert "Ukraine (Ukrainian voters in a referendum)" in r.json()["html"]
