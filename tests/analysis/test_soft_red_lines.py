@@ -141,3 +141,22 @@ def test_the_mediation_room_labels_a_soft_red_line() -> None:
     assert labels.option_ref("y.a") == "2. Y: Option A"
     assert labels.option_ref({"option": "y.a", "probability": 0.6}) == (
         "2. Y: Option A (holds with p = 0.6)")
+
+
+def test_the_report_names_structural_assumptions() -> None:
+    from accord.report.sections import robustness_section
+
+    s = loads_scenario(SCENARIO, "soft.yaml")
+    html = robustness_section(s, accord.robustness(s, samples=500, seed=3).raw)
+    assert "Alpha&#x27;s red line on y.a holds" in html and "ΔP(ratified)" in html
+    assert "y read as a" in html
+
+
+def test_soft_red_lines_are_listed_among_the_assumptions() -> None:
+    from accord.app.assumptions import assumptions
+
+    s = loads_scenario(SCENARIO, "soft.yaml")
+    found = {a.what: a for a in assumptions(s)}
+    a = found["A red line y=a holds"]
+    assert a.value == "probability 0.6" and a.why == "may soften" and a.sources == ("S1",)
+    assert "B red line y=c holds" in found

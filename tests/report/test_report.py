@@ -278,8 +278,9 @@ def test_cli_demo(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "-o", str(out), "--samples", "300"])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    # the four report charts plus the backchannel experiment's
-    assert html.count("<svg") == 5
+    # the four report charts, the backchannel experiment's and a tornado per draft (six)
+    assert html.count("<svg") == 5 + 6
+    assert html.count('id="chart-tornado-') == 6
     assert "E3 counter-proposal" in html and "How the drafts evolved" in result.stdout
     assert "What would an efficient, fair deal look like?" in html
     assert "Post-settlement improvements of each draft" in html

@@ -35,11 +35,16 @@ BoolArray = NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class ParamRef:
-    """Where an uncertain number sits: ``label`` names it for reports."""
+    """Where an uncertain number sits.
+
+    ``label`` names it for reports; ``path`` is its place in the scenario file
+    (``preferences.UA.weights.territory``).
+    """
 
     label: str
     party: str
     param: Param
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -272,32 +277,37 @@ class ParameterSpace:
         self.columns = (*scenario.party_ids, *scenario.constituent_ids)
         for pid in self.columns:
             prefs = scenario.preferences[pid]
+            where = f"preferences.{pid}"
             weights = np.full(n_issues, -1, dtype=np.int64)
             for issue_id, param in prefs.weights.items():
                 weights[scenario.issue_index(issue_id)] = self._add(
-                    f"{pid} weight {issue_id}", pid, param)
+                    f"{pid} weight {issue_id}", pid, param, f"{where}.weights.{issue_id}")
             values = np.full(n_opt, -1, dtype=np.int64)
             for issue_id, options in prefs.values.items():
                 issue = scenario.issue(issue_id)
                 base = int(self.layout.offsets[scenario.issue_index(issue_id)])
                 for option_id, param in options.items():
                     values[base + issue.index(option_id)] = self._add(
-                        f"{pid} value {issue_id}={option_id}", pid, param)
+                        f"{pid} value {issue_id}={option_id}", pid, param,
+                        f"{where}.values.{issue_id}.{option_id}")
             commits = []
-            for c in prefs.commitments:
+            for k, c in enumerate(prefs.commitments):
                 flat = int(self.layout.offsets[scenario.issue_index(c.issue)]) + \
                     scenario.issue(c.issue).index(c.option)
                 commits.append((
                     flat,
                     self._add(f"{pid} credibility of {c.promisor} on {c.issue}={c.option}",
-                              pid, c.credibility),
+                              pid, c.credibility, f"{where}.commitments[{k}].credibility"),
                     self._add(f"{pid} value if broken {c.issue}={c.option}",
-                              pid, c.value_if_broken),
+                              pid, c.value_if_broken,
+                              f"{where}.commitments[{k}].value_if_broken"),
                 ))
-            reservation = self._add(f"{pid} reservation", pid, prefs.reservation)
-            scale = (self._add(f"{pid} scale", pid, prefs.scale)
+            reservation = self._add(f"{pid} reservation", pid, prefs.reservation,
+                                    f"{where}.reservation")
+            scale = (self._add(f"{pid} scale", pid, prefs.scale, f"{where}.scale")
                      if prefs.scale is not None else -1)
-            terms = [self._add(f"{pid} interaction {k + 1}", pid, t.value)
+            terms = [self._add(f"{pid} interaction {k + 1}", pid, t.value,
+                               f"{where}.interactions[{k}].value")
                      for k, t in enumerate(prefs.terms)]
             self._plans.append(_PartyIndex(prefs.form, prefs.clipped, weights, values, commits,
                                            reservation, scale, terms))
@@ -306,8 +316,8 @@ class ParameterSpace:
         self.links = self._link_arrays()
         self.red = self._red_lines()
 
-    def _add(self, label: str, party: str, param: Param) -> int:
-        self.refs.append(ParamRef(label, party, param))
+    def _add(self, label: str, party: str, param: Param, path: str) -> int:
+        self.refs.append(ParamRef(label, party, param, path))
         return len(self.refs) - 1
 
     @property

@@ -39,6 +39,7 @@ from accord.app.results import (
     ImprovementResult,
     LintResult,
     RobustnessResult,
+    SensitivityResult,
     SolveResult,
     ZopaResult,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "ratifies",
     "reservations",
     "robustness",
+    "sensitivity",
     "solve",
     "solve_all",
     "tables",
@@ -311,6 +313,25 @@ def robustness(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | Non
     plans = _plans(s, plan)
     return RobustnessResult(s, run_robustness(s, plans, np.random.default_rng(seed), samples,
                                               seed=seed, progress=progress))
+
+
+def sensitivity(scenario: ScenarioLike, plan: PlanLike) -> SensitivityResult:
+    """What flips each party's acceptance of a plan: single assumptions within their ranges.
+
+    For each party: whether it accepts the plan (at its nominal reading), its margin, and
+    every reservation, weight, option value, credibility, interaction term or crossed red
+    line whose change alone flips that, with the value just across the boundary, smallest
+    relative change first; and the tornado of its margin over each number's range (see
+    :mod:`accord.analysis.sensitivity`).
+
+    Raises:
+        InvalidPlanError: an unknown plan, or "no deal".
+    """
+    from accord.analysis.sensitivity import sensitivity as find_flips
+
+    s = load(scenario)
+    p = _plan(s, plan)
+    return SensitivityResult(s, _memo(s, ("sensitivity", p), lambda: find_flips(s, p)))
 
 
 def compare(scenario: ScenarioLike, a: PlanLike, b: PlanLike) -> ComparisonResult:

@@ -1,7 +1,7 @@
 """The explicit modelling choices of a scenario.
 
-Every justified or uncertain number and every linkage, in the form the report, the web
-workbench and the CLI list them.
+Every justified or uncertain number, every soft red line (with its probability of holding)
+and every linkage, in the form the report, the web workbench and the CLI list them.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _spread(p: Param) -> str:
 
 
 def assumptions(scenario: Scenario) -> list[Assumption]:
-    """Every number the modeller made uncertain or justified, and every linkage."""
+    """Every uncertain or justified number, every soft red line, and every linkage."""
     out = []
     for ref in ParameterSpace(scenario).refs:
         p = ref.param
@@ -52,6 +52,11 @@ def assumptions(scenario: Scenario) -> list[Assumption]:
                 when = " and ".join(str(c) for c in t.conditions)
                 out.append(Assumption(f"{pid} interaction {k + 1} ({when})", pid,
                                       f"{t.value.value:g}", _spread(t.value), t.rationale, ()))
+        for (issue, option), odds in sorted(prefs.red_line_odds.items()):
+            out.append(Assumption(f"{pid} red line {issue}={option} holds", pid,
+                                  f"probability {odds.probability:g}",
+                                  f"Bernoulli({odds.probability:g})", odds.rationale,
+                                  odds.sources))
         for c in prefs.commitments:
             if c.rationale:
                 out.append(Assumption(f"{pid} relies on {c.promisor} for {c.issue}={c.option}",

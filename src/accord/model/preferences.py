@@ -176,10 +176,6 @@ class Preferences:
         if self.scale is not None and not self.scale.value > 0:
             raise ScenarioError("scale must be > 0", f"{where}.scale")
 
-    def holds_for_sure(self, issue: str, option: str) -> bool:
-        """Whether the red line on ``issue.option`` is certain (not a soft one)."""
-        return (issue, option) not in self.red_line_odds
-
     @property
     def clipped(self) -> bool:
         """Whether utilities are clipped into ``[0, 1]`` (explicitly, or by terms)."""

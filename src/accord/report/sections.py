@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from accord.app.assumptions import Assumption
-from accord.app.results import Comparison, Driver, PlanEvaluation, Robustness
+from accord.app.results import Comparison, Driver, PlanEvaluation, PlanRobustness, Robustness
 from accord.model import Plan, Scenario, Status
 from accord.report.charts import Chart, step_label, to_svg
 
@@ -338,6 +338,16 @@ def _drivers(drivers: Sequence[Driver]) -> str:
     return f'<ol class="drivers">{items}</ol>'
 
 
+def _structural(r: PlanRobustness) -> str:
+    """The draft's structural assumptions (soft red lines, readings) with their effect."""
+    items = "".join(
+        f"<li>{esc(d.assumption)} (held in {d.frequency:.0%} of draws"
+        + (f"; ΔP(ratified) {d.ratify_effect:+.0%}" if d.ratify_effect is not None else "")
+        + ")</li>"
+        for d in r.structural[:3])
+    return f'<p class="note">Structural:</p><ol class="drivers">{items}</ol>' if items else ""
+
+
 def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
     """Acceptance and ratification probabilities, and what drives them."""
     if result is None or not result.plans:
@@ -348,7 +358,7 @@ def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
              *[f'<span class="num">{r.accept_probability[p]:.0%}</span>' for p in ids],
              f'<span class="num">{r.ratify_probability:.1%}</span> '
              f'<span class="num muted">[{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]</span>',
-             _drivers(r.drivers[:3]))
+             _drivers(r.drivers[:3]) + _structural(r))
             for r in result.plans]
     head = ("draft", *[f"P({p} accepts)" for p in ids], "P(ratified) [95% CI]",
             "top drivers and why")
@@ -356,7 +366,10 @@ def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
              f"them) was drawn {result.samples} times (seed {result.seed}; the same seed "
              "gives the same numbers). A driver is an uncertain number whose draws move the "
              "draft towards or away from ratification; ρ is the Spearman rank correlation "
-             "with the draft's slack (positive: a higher value helps the draft).</p>")
+             "with the draft's slack (positive: a higher value helps the draft). A structural "
+             "assumption is a soft red line (drawn to hold with its stated probability) or a "
+             "reading of an open point; ΔP(ratified) is P(ratified | it holds) − "
+             "P(ratified | it does not).</p>")
     per_party = []
     for r in result.plans:
         items = "".join(f"<h4>{esc(p)} on {esc(r.title)} (accepts in "

@@ -25,6 +25,7 @@ from accord.model import (
 )
 from accord.report import charts as rc
 from accord.report.charts import Chart
+from accord.report.tornado import flips_rows, has_bars, tornado_chart
 from accord.web import charts as wc
 from accord.web.workspace import Loaded, Workspace
 
@@ -146,6 +147,8 @@ class PlanView:
     changed: list[tuple[str, str, str]]
     charts: list[Chart]
     dominance: str
+    flips: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    tornado: Chart | None = None
 
     @property
     def summary(self) -> str:
@@ -201,11 +204,14 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
                                 issue.option(after).title))
     shown = [e] if eb is None else [eb, e]
     charts = [wc.with_columns(rc.utility_chart(s, shown), 2), rc.concessions_chart(s, [e])]
+    flips = api.sensitivity(s, plan)
+    tornado = (tornado_chart(flips, "What moves this draft", columns=1, width=200)
+               if has_bars(flips) else None)
     return PlanView(
         e, eb, _rows(s, e, eb),
         [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
         [_blocker_title(s, p) for p in e.blocking_parties], changed, charts,
-        _dominance_text(s, e),
+        _dominance_text(s, e), flips_rows(flips), tornado,
     )
 
 
