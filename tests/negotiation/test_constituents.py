@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from accord.model import Constituent, Form, Issue, Option, Party, Preferences, Scenario, fixed
@@ -44,6 +45,8 @@ def test_a_constituent_veto_changes_the_outcome(protocol: str) -> None:
     domain = Domain.from_scenario(_scenario(True))
     assert domain.acceptable((1,)) == (False, True)
     assert not domain.constituents_accept(0, (1,)) and domain.constituents_accept(1, (1,))
+    # A's own bid space holds only what its voters accept
+    assert {tuple(p) for p in domain.bid_space(0).packages} == {(0,)}
     gated = run_session(domain, protocol, ["linear"], 3)
     assert not gated.metrics["ratified"]
     if gated.outcome.agreement is not None:
@@ -63,6 +66,8 @@ def test_the_ratification_vote_asks_the_scenario_not_the_strategy(
     # the session still counts A's yes as a no, since A's voters refuse
     monkeypatch.setattr(OwnUtility, "acceptable", lambda self, package: self(package)
                         >= self.reservation - 1e-9 and not self.crosses_red_line(package))
+    monkeypatch.setattr(OwnUtility, "vetoed_mask",
+                        lambda self, packages: np.zeros(len(packages), dtype=bool))
     res = run_session(Domain.from_scenario(_scenario(True)), "saop:rounds=40", ["linear"], 3)
     assert res.outcome.agreement == (1,)
     assert res.votes == {"A": False, "B": True}

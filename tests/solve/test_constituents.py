@@ -364,3 +364,52 @@ def test_monte_carlo_zopa_honours_gates(seed: int) -> None:
     plain = compile_scenario(replace(s, constituents=(),
                                      preferences=dict(base.preferences)))
     assert int(plain.admissible(t.packages).sum()) > int(t.admissible.sum())
+
+
+def _pareto(u: np.ndarray) -> np.ndarray:
+    dominated = np.array([((u >= v - TOL).all(axis=1) & (u > v + TOL).any(axis=1)).any()
+                          for v in u], dtype=bool)
+    return np.unique(np.round(u[~dominated], 9), axis=0)
+
+
+@SETTINGS
+@given(two_level())
+def test_dominated_option_reduction_keeps_the_frontier_and_every_gate(s: Scenario) -> None:
+    from accord.solve.enumerate import admissible_block
+    from accord.solve.reduce import compact, without_dominated
+
+    t = truth(s)
+    small = compact(without_dominated(t.tables.problem(0)))
+    assert small.problem.gates is not None
+    block = admissible_block(small.problem)
+    packages = small.expand(small.problem.layout.decode(block.ids))
+    rows = [int(np.flatnonzero((t.packages == p).all(axis=1))[0]) for p in packages]
+    # the compact problem's admissible packages are admissible, with the same utilities
+    assert t.admissible[rows].all()
+    assert np.allclose(block.utilities, t.utilities[rows], atol=1e-12)
+    # and they reach every Pareto-optimal vector of the whole space
+    full = t.utilities[t.admissible]
+    if len(full):
+        assert np.array_equal(_pareto(block.utilities), _pareto(full))
+    else:
+        assert len(block) == 0
+
+
+@SETTINGS
+@given(two_level(), st.sampled_from(CONCEPTS), st.sampled_from(["enumeration", "milp"]))
+def test_concepts_on_the_reduced_space_match_brute_force(s: Scenario, name: str,
+                                                         method: str) -> None:
+    t = truth(s)
+    d = t.reservation
+    u = t.utilities[t.admissible]
+    u = u[(u >= d - TOL).all(axis=1)]
+    solve = getattr(concepts, name)
+    if not len(u):
+        with pytest.raises(NoAgreementError):
+            solve(t.tables, method=method, threshold=0)
+        return
+    sol = solve(t.tables, method=method, threshold=0)
+    assert sol.proven
+    assert abs(sol.objective - reference(u, d, name)) <= 1e-9
+    k = int(np.flatnonzero((t.packages == sol.package).all(axis=1))[0])
+    assert t.admissible[k]

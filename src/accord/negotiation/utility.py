@@ -98,6 +98,15 @@ class OwnUtility:
         flat = self.problem.layout.flat(np.asarray(packages, dtype=np.int64))
         return np.asarray(~self.problem.allowed[flat].all(axis=1), dtype=bool)
 
+    def vetoed_mask(self, packages: IntArray) -> BoolArray:
+        """``(m,)`` whether a constituent the party consults refuses each package."""
+        packages = np.asarray(packages, dtype=np.int64)
+        gates = self.problem.gates
+        if gates is None:
+            return np.zeros(packages.shape[0], dtype=bool)
+        return np.asarray((gates.consulted(packages) & ~gates.accepts(packages)).any(axis=1),
+                          dtype=bool)
+
     def crosses_red_line(self, package: Package) -> bool:
         """Whether the package uses an option the party never accepts."""
         return self.problem.crosses_red_line(package)

@@ -113,10 +113,8 @@ class _Run:
         self.original = as_problem(tables)
         # every concept here is nondecreasing in each utility, so options dominated by
         # another option of their issue can go (reduce.py); not with packages to exclude,
-        # where the next best may well use one, nor with domestic constituents, whose
-        # gates a dominated option may be the only way to pass
-        self.small = None if exclude or self.original.gates is not None \
-            or self.original.allowed_space_size <= threshold \
+        # where the next best may well use one
+        self.small = None if exclude or self.original.allowed_space_size <= threshold \
             else compact(without_dominated(self.original))
         self.problem = self.original if self.small is None else self.small.problem
         pr = self.problem

@@ -390,8 +390,7 @@ def pareto_frontier(
     # beyond the enumeration limit, drop dominated options: every Pareto-optimal vector is
     # reached with undominated options only (reduce.py); below it, the pruned enumeration
     # does the same work itself
-    small = None if keep == "all" or full <= limit or problem.gates is not None \
-        else compact(without_dominated(problem))
+    small = None if keep == "all" or full <= limit else compact(without_dominated(problem))
     work = problem if small is None else small.problem
     size = full if small is None else work.space_size
     reduced = (f"{size} packages of undominated options (of {full} red-line-free)"
