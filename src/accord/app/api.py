@@ -18,7 +18,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +26,8 @@ import numpy as np
 from accord.analysis.compare import compare as compare_plans
 from accord.analysis.dominance import Dominance
 from accord.analysis.evaluate import PlanEvaluation, evaluate_all, evaluate_plan
+from accord.analysis.lineage import draft_tree as _draft_tree
+from accord.analysis.lineage import has_lineage, revision_steps
 from accord.analysis.lint import lint as find_smells
 from accord.analysis.ratify import ratified
 from accord.analysis.tables import Tables, compile_scenario
@@ -68,17 +69,14 @@ def _concept(concept: str) -> Callable[[Tables], Solution]:
 
     solver: Callable[[Tables], Solution] = getattr(concepts, _SOLVERS[concept])
     return solver
-#: The drafts of the 2025 Ukraine talks, in the order they were tabled. When a scenario
-#: holds at least two of them the comparison chain follows this order.
-KNOWN_CHAIN = ("us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point")
 
 __all__ = [
     "CONCEPTS",
-    "KNOWN_CHAIN",
     "chain",
     "compare",
     "divide",
     "draft_chain",
+    "draft_tree",
     "evaluate",
     "frontier",
     "improve",
@@ -352,24 +350,33 @@ def divide(path: str | Path) -> dict[str, Any]:
 
 
 def draft_chain(scenario: Scenario) -> list[Plan]:
-    """The drafts to compare in sequence.
+    """The drafts to compare by default.
 
-    The known 2025 sequence (:data:`KNOWN_CHAIN`) when the scenario holds at least two of
-    those plans; otherwise every named plan except ``no deal``, in file order.
+    When some draft names the text it revises (``revises:``), the drafts of that lineage
+    in tree order (roots by date, each revision after the text it revised, see
+    :func:`draft_tree`); otherwise every named plan except "no deal", in file order.
     """
-    ids = {p.id for p in scenario.plans}
-    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
-    if len(known) >= 2:
-        return known
-    return [p for p in scenario.plans if not p.no_deal]
+    drafts = [p for p in scenario.plans if not p.no_deal]
+    if not has_lineage(drafts):
+        return drafts
+    linked = {p.id for p in drafts if p.revises} | {p.revises for p in drafts if p.revises}
+    return [p for _, p in _draft_tree(drafts) if p.id in linked]
+
+
+def draft_tree(plans: Sequence[Plan]) -> list[tuple[int, Plan]]:
+    """``(depth, plan)`` for ``plans`` in lineage order: the tree that reports draw."""
+    return _draft_tree(plans)
 
 
 def chain(scenario: ScenarioLike, plans: Sequence[PlanLike] | None = None
           ) -> list[ComparisonResult]:
-    """Compare each draft of a chain (default :func:`draft_chain`) with the next."""
+    """Compare each draft with the text it revised (default drafts: :func:`draft_chain`).
+
+    A draft whose parent is not among ``plans`` is compared with the draft before it.
+    """
     s = load(scenario)
     seq = [_plan(s, p) for p in plans] if plans is not None else draft_chain(s)
-    return [compare(s, a, b) for a, b in pairwise(seq)]
+    return [compare(s, a, b) for a, b in revision_steps(seq)]
 
 
 def lint(scenario: ScenarioLike) -> LintResult:

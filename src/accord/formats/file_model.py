@@ -261,6 +261,8 @@ class PlanIn(Strict):
         default=None, description="points not listed are carried over from this plan")
     silent: Id | None = Field(
         default=None, description="points not listed: 'default', 'open', or an option id")
+    revises: Id | None = Field(
+        default=None, description="the earlier draft this one revises (the drafts' lineage)")
     choices: dict[Id, ChoiceEntry] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from accord.app import api
 from accord.app.experiment import experiment_chart_spec, experiment_summary
 from accord.app.results import ComparisonResult, Evaluation, RobustnessResult, SolveResult
-from accord.model import Scenario
+from accord.model import NoAgreementError, Scenario
 from accord.report.charts import warm_up
 from accord.report.deal import deal_section, experiment_section
 from accord.report.html import build_report
@@ -30,10 +30,21 @@ FLIPS_TITLE = "What flips each draft"
 Progress = Callable[[int, int], None]
 
 
+def solutions_if_any(s: Scenario) -> list[SolveResult]:
+    """The four exact concepts, or none when there is no zone of agreement.
+
+    None: no admissible package gives every party its reservation at the nominal values.
+    """
+    try:
+        return api.solve_all(s)
+    except NoAgreementError:
+        return []
+
+
 def deal_extra(s: Scenario, solutions: Sequence[SolveResult] | None = None
                ) -> tuple[str, str]:
     """The solver's section: exact concepts and each draft's post-settlement improvements."""
-    solutions = list(solutions) if solutions is not None else api.solve_all(s)
+    solutions = list(solutions) if solutions is not None else solutions_if_any(s)
     # the best improvement of each draft: the search that decided its dominance (shared)
     improvements = [api.improve(s, p, limit=api.DOMINANCE_IMPROVEMENTS)
                     for p in s.plans if not p.no_deal]

@@ -230,8 +230,12 @@ def chain_section(scenario: Scenario, chain: Sequence[Plan],
     if not comparisons:
         return section("chain", "How the drafts evolved",
                        "<p>Fewer than two drafts: nothing to compare.</p>")
-    plans = [comparisons[0].a.plan] + [c.b.plan for c in comparisons]
-    choices = [comparisons[0].a.choices] + [c.b.choices for c in comparisons]
+    plans = list(chain) or drafts_of(comparisons)
+    by_id = {c.a.plan.id: c.a.choices for c in comparisons}
+    by_id.update({c.b.plan.id: c.b.choices for c in comparisons})
+    choices = [by_id[p.id] for p in plans]
+    column = {p.id: k for k, p in enumerate(plans)}
+    parent = {c.b.plan.id: column[c.a.plan.id] for c in comparisons}
     rows = []
     classes = []
     for issue in scenario.issues:
@@ -239,21 +243,56 @@ def chain_section(scenario: Scenario, chain: Sequence[Plan],
         changed_any = False
         for k, plan in enumerate(plans):
             text = _option(scenario, issue.id, choices[k][issue.id], issue.id not in plan.choices)
-            moved = k > 0 and (choices[k][issue.id] != choices[k - 1][issue.id]
-                               or (issue.id in plan.choices) != (issue.id in plans[k - 1].choices))
+            j = parent.get(plan.id)
+            moved = j is not None and (
+                choices[k][issue.id] != choices[j][issue.id]
+                or (issue.id in plan.choices) != (issue.id in plans[j].choices))
             changed_any |= moved
-            cells.append(f'<span class="changed" title="changed from the previous draft">'
+            cells.append(f'<span class="changed" title="changed from the text it revised">'
                          f"▲ {text}</span>" if moved else text)
         rows.append(cells)
         classes.append("" if changed_any else "same")
     matrix = table(("#", "point", *[p.name for p in plans]), rows, cls="matrix compact",
                    row_classes=classes)
-    intro = ("<p>Each column is a draft, in the order tabled; <span class=\"changed\">▲ "
-             "highlighted</span> options changed from the draft before. "
-             "<em>(open)</em>: the draft leaves the point open, so it takes its default."
-             "</p>")
+    intro = ("<p>Which draft revised which, by date:</p>" + lineage_list(plans)
+             + "<p>Each column is a draft, in that order; <span class=\"changed\">▲ "
+             "highlighted</span> options changed from the text the draft revised (from the "
+             "draft before where that text is not shown). "
+             "<em>(open)</em>: the draft leaves the point open; the column shows its "
+             "nominal reading.</p>")
     steps = [_step(scenario, c) for c in comparisons]
     return section("chain", "How the drafts evolved", intro + matrix + "".join(steps))
+
+
+def drafts_of(comparisons: Sequence[Comparison]) -> list[Plan]:
+    """Every draft the comparisons touch, once each, in order of appearance."""
+    seen: dict[str, Plan] = {}
+    for c in comparisons:
+        seen.setdefault(c.a.plan.id, c.a.plan)
+        seen.setdefault(c.b.plan.id, c.b.plan)
+    return list(seen.values())
+
+
+def lineage_list(plans: Sequence[Plan]) -> str:
+    """The drafts as a nested list, each revision under the text it revises (``revises:``)."""
+    column = {p.id: k for k, p in enumerate(plans)}
+    children: dict[int, list[int]] = {}
+    roots = []
+    for k, p in enumerate(plans):
+        if p.revises in column and p.revises != p.id:
+            children.setdefault(column[p.revises], []).append(k)
+        else:
+            roots.append(k)
+
+    def item(k: int, depth: int) -> str:
+        p = plans[k]
+        date = f' <span class="muted">{esc(p.date)}</span>' if p.date else ""
+        kids = "".join(item(c, depth + 1) for c in children.get(k, [])) \
+            if depth < len(plans) else ""
+        return (f"<li><strong>{esc(p.name)}</strong>{date}"
+                + (f"<ul>{kids}</ul>" if kids else "") + "</li>")
+
+    return '<ul class="lineage">' + "".join(item(k, 0) for k in roots) + "</ul>"
 
 
 def _step(scenario: Scenario, c: Comparison) -> str:

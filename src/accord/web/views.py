@@ -257,10 +257,11 @@ class CompareView:
     points: list[PointRow]
     steps: list[Comparison]
     charts: list[Chart]
+    lineage: list[tuple[int, Plan]] = field(default_factory=list)
 
 
 def default_chain(scenario: Scenario) -> list[Plan]:
-    """The drafts compared by default: the known 2025 sequence, else every draft."""
+    """The drafts compared by default: the drafts' lineage (``revises:``), else every draft."""
     return api.draft_chain(scenario)
 
 
@@ -272,20 +273,35 @@ def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
     if len(plans) < 2:
         raise InvalidPlanError("pick at least two drafts to compare")
     evals = list(api.evaluate(s, plans, dominance=False))  # the page shows no dominance
+    steps = [c.raw for c in api.chain(s, plans)]
+    column = {p.id: k for k, p in enumerate(plans)}
+    parent = {c.b.plan.id: column[c.a.plan.id] for c in steps}
     rows = []
     for issue in s.issues:
         cells = []
-        prev: str | None = None
-        for k, (p, e) in enumerate(zip(plans, evals, strict=True)):
+        for p, e in zip(plans, evals, strict=True):
             choice = e.choices[issue.id]
             is_open = issue.id not in p.choices
             text = issue.option(choice).title
-            cells.append(Cell(text, is_open, k > 0 and choice != prev))
-            prev = choice
+            j = parent.get(p.id)
+            cells.append(Cell(text, is_open,
+                              j is not None and choice != evals[j].choices[issue.id]))
         rows.append(PointRow(issue, point_label(issue), cells))
-    steps = [c.raw for c in api.chain(s, plans)]
     charts = [rc.change_chart(s, steps), rc.utility_chart(s, evals)]
-    return CompareView(plans, evals, rows, steps, charts)
+    return CompareView(plans, evals, rows, steps, charts, _tree(plans))
+
+
+def _tree(plans: Sequence[Plan]) -> list[tuple[int, Plan]]:
+    """Each draft with its depth in the lineage among ``plans`` (column order kept)."""
+    by_id = {p.id: p for p in plans}
+    out = []
+    for p in plans:
+        depth, up = 0, by_id.get(p.revises)
+        while up is not None and depth < len(plans):
+            depth += 1
+            up = by_id.get(up.revises)
+        out.append((depth, p))
+    return out
 
 
 # -------------------------------------------------------------------- analysis
