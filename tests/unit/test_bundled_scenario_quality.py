@@ -26,14 +26,7 @@ from tests.report.test_report import audit
 
 NAMES = bundled_names()
 REAL = [n for n in NAMES if n != "harbour-teaching"]
-AUDIT_FINDINGS = pytest.mark.xfail(
-    strict=True, reason="ukraine-2025 audit findings (H1-H5, M1-M7) are fixed by its second "
-                        "edition, issue 11 item 1; drop this mark when they land")
 runner = CliRunner()
-
-
-def cases(names: list[str], failing: tuple[str, ...] = ()) -> list[object]:
-    return [pytest.param(n, marks=AUDIT_FINDINGS) if n in failing else n for n in names]
 
 
 def test_the_catalogue_lists_the_real_cases_and_the_teaching_case() -> None:
@@ -51,7 +44,7 @@ def test_loads_validates_and_round_trips(name: str) -> None:
     assert not [f for f, _ in api.lint(name).findings if f.severity == "error"]
 
 
-@pytest.mark.parametrize("name", cases(NAMES, failing=("ukraine-2025",)))
+@pytest.mark.parametrize("name", NAMES)
 def test_every_lint_warning_is_justified_in_the_file(name: str) -> None:
     s = resolve(name)
     notes = " ".join(s.notes)
@@ -60,7 +53,7 @@ def test_every_lint_warning_is_justified_in_the_file(name: str) -> None:
             assert finding.code in notes, (finding.code, finding.message)
 
 
-@pytest.mark.parametrize("name", cases(NAMES, failing=("ukraine-2025",)))
+@pytest.mark.parametrize("name", NAMES)
 def test_no_named_plan_breaks_a_linkage_and_no_default_is_a_red_line(name: str) -> None:
     s = resolve(name)
     for e in evaluate_all(s):
