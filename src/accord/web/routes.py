@@ -25,6 +25,7 @@ from accord.web import views
 from accord.web.render import PREFIX, SECURITY_HEADERS, fragment, render
 from accord.web.room import room_routes
 from accord.web.simulate import simulation_view
+from accord.web.whatif import adjustments_from_query
 from accord.web.workspace import UnknownScenarioError, Workspace
 
 STATIC = Path(__file__).parent / "static"
@@ -96,7 +97,8 @@ def web_router(settings: object | None = None, *,
         base = views.base_plan(loaded.scenario, q.get("base"))
         query = {} if "reset" in q else dict(q.items())
         plan = views.plan_from_query(loaded.scenario, query, base)
-        return loaded, views.plan_view(loaded, plan, base)
+        changes = adjustments_from_query(loaded.scenario, dict(q.items()))
+        return loaded, views.plan_view(loaded, plan, base, changes)
 
     @router.get("/scenarios/{name}/plan", name="web-plan")
     def plan_editor(name: str, request: Request) -> Response:

@@ -14,6 +14,7 @@ from typing import Any
 from accord.app import api
 from accord.app.assumptions import Assumption, assumptions
 from accord.app.results import Comparison, FrontierResult, PlanEvaluation
+from accord.app.whatif import Adjustment
 from accord.model import (
     ChoiceNote,
     InvalidPlanError,
@@ -26,6 +27,7 @@ from accord.model import (
 from accord.report import charts as rc
 from accord.report.charts import Chart
 from accord.web import charts as wc
+from accord.web import whatif
 from accord.web.workspace import Loaded, Workspace
 
 #: Query parameters of the plan editor carry one option per point as ``c.<point id>``.
@@ -145,12 +147,20 @@ class PlanView:
     changed: list[tuple[str, str, str]]
     charts: list[Chart]
     dominance: str
+    controls: list[whatif.PartyControls] = field(default_factory=list)
+
+    @property
+    def what_if(self) -> bool:
+        """Whether some party's numbers are moved away from the scenario's."""
+        return any(c.moved for c in self.controls)
 
     @property
     def summary(self) -> str:
         """One sentence for screen readers after each change."""
         e = self.evaluation
         verdict = "Ratified" if e.ratified else "Not ratified"
+        if self.what_if:
+            verdict += " (what-if)"
         parts = ", ".join(
             f"{r.party} {r.utility:.3f} ({'accepts' if r.acceptable else 'refuses'})"
             for r in self.rows)
@@ -183,12 +193,19 @@ def _dominance_text(scenario: Scenario, e: PlanEvaluation) -> str:
     return f"Pareto-dominated: another admissible package gives {gains}."
 
 
-def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
-    """Evaluate the editor's plan, with its changes from the draft it started from."""
+def plan_view(loaded: Loaded, plan: Plan, base: Plan | None,
+              changes: Mapping[str, Adjustment] | None = None) -> PlanView:
+    """Evaluate the editor's plan, with its changes from the draft it started from.
+
+    ``changes`` moves parties' weights, reservations and red lines (the what-if sliders);
+    the draft it started from is evaluated under the same changes.
+    """
     s = loaded.scenario
-    e = api.evaluate(s, plan).plans[0]
+    changes = changes or {}
+    e = api.what_if(s, plan, changes).plans[0]
     # the base is shown for its utilities only: its dominance is not asked
-    eb = api.evaluate(s, base, dominance=False).plans[0] if base is not None else None
+    eb = (api.what_if(s, base, changes, dominance=False).plans[0] if base is not None
+          else None)
     changed = []
     if eb is not None:
         for issue in s.issues:
@@ -202,6 +219,7 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None) -> PlanView:
         e, eb, _rows(s, e, eb),
         [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
         [s.party(p).title for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
+        whatif.controls(s, changes, {i.id: point_label(i) for i in s.issues}),
     )
 
 

@@ -32,10 +32,24 @@
         var field = sel.closest(".field");
         if (field) { field.classList.toggle("changed", sel.value !== sel.getAttribute("data-draft")); }
       });
+      // what-if: only the numbers moved away from the scenario's travel
+      form.querySelectorAll("input[type=range][data-what-if]").forEach(function (r) {
+        var moved = Math.abs(parseFloat(r.value) - parseFloat(r.getAttribute("data-nominal"))) > 1e-9;
+        if (moved) { p.set(r.name, r.value); }
+        var box = r.closest(".slider");
+        if (box) { box.classList.toggle("changed", moved); }
+      });
+      form.querySelectorAll("input[type=checkbox][data-what-if]").forEach(function (c) {
+        if (c.checked) { p.set(c.name, c.value); }
+      });
       return p;
     }
 
+    var inFlight = false, again = false;
+
     function update() {
+      if (inFlight) { again = true; return; }
+      inFlight = true;
       var p = params();
       var mine = ++latest;
       results.setAttribute("aria-busy", "true");
@@ -58,11 +72,22 @@
           msg.textContent = "Could not evaluate the plan: " + err.message;
           results.appendChild(msg);
         })
-        .finally(function () { if (mine === latest) { results.removeAttribute("aria-busy"); } });
+        .finally(function () {
+          inFlight = false;
+          if (again) { again = false; update(); return; }
+          if (mine === latest) { results.removeAttribute("aria-busy"); }
+        });
     }
 
     form.addEventListener("change", function (ev) {
-      if (ev.target && ev.target.matches("select[data-draft]")) { update(); }
+      if (ev.target && ev.target.matches("select[data-draft], [data-what-if]")) { update(); }
+    });
+    form.addEventListener("input", function (ev) {
+      var r = ev.target;
+      if (!r || !r.matches("input[type=range][data-what-if]")) { return; }
+      var out = document.getElementById(r.id + "-v");
+      if (out) { out.textContent = String(Number(parseFloat(r.value).toPrecision(3))); }
+      update();
     });
     form.addEventListener("submit", function (ev) {
       if (ev.submitter && ev.submitter.hasAttribute("data-reset")) { return; }
