@@ -34,6 +34,8 @@ ACCEPTS, BELOW, RED_LINE = "accepts", "refuses: below reservation", "refuses: re
 _STATUS_COLOURS = {ACCEPTS: "#1b7837", BELOW: "#e08214", RED_LINE: "#b2182b"}
 _STATUS_SHAPES = {ACCEPTS: "circle", BELOW: "triangle-down", RED_LINE: "cross"}
 _GAIN, _LOSS = "#2166ac", "#b2182b"
+#: The legend's name for the dashed reservation line.
+RESERVATION_LINE = "reservation (walk-away utility)"
 
 #: Long labels are cut to this many pixels on axes.
 LABEL_LIMIT = 230
@@ -71,9 +73,33 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
 
 
+#: Room around the drawing, in pixels. Vega sizes the picture by its own text measure, and
+#: a wrapped facet's outer axis labels and titles can reach past it: a reader's fallback
+#: font (wider than the renderer's estimate) would then lose their ends at the SVG's edge.
+PADDING = {"left": 70, "right": 50, "top": 6, "bottom": 8}
+#: Titles and subtitles wrap at these many characters (a narrow chart must not cut them).
+TITLE_CHARS, SUBTITLE_CHARS = 44, 64
+
+
+def wrap(text: str, width: int = SUBTITLE_CHARS) -> str | list[str]:
+    """``text`` as one line, or as lines of at most ``width`` characters (at spaces)."""
+    if len(text) <= width:
+        return text
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
 def _spec(title: str, subtitle: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "title": {"text": title, "subtitle": subtitle},
-            "config": CONFIG, "background": "white", **body}
+    return {"$schema": SCHEMA,
+            "title": {"text": wrap(title, TITLE_CHARS), "subtitle": wrap(subtitle)},
+            "config": CONFIG, "background": "white", "padding": PADDING, **body}
 
 
 def _status(e: PlanEvaluation, party: str) -> str:
@@ -120,6 +146,10 @@ def utility_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> 
     x = {"field": "utility", "type": "quantitative", "title": "utility (0 = worst, 1 = best)",
          "scale": {"domain": [0, 1]}, "axis": {"tickCount": 5, "grid": True}}
     y = {"field": "plan", "type": "nominal", "sort": order, "title": None}
+    tooltip = [{"field": "plan", "title": "draft"}, {"field": "party"},
+               {"field": "utility", "format": ".3f"},
+               {"field": "reservation", "format": ".3f"},
+               {"field": "margin", "format": "+.3f"}, {"field": "status"}]
     colour = {"field": "status", "type": "nominal", "title": None,
               "scale": {"domain": list(_STATUS_COLOURS), "range": list(_STATUS_COLOURS.values())}}
     body = {
@@ -130,14 +160,18 @@ def utility_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> 
         "spec": {
             "width": 170, "height": height,
             "layer": [
-                {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#444"},
+                {"mark": {"type": "rule", "color": "#444"},
                  "encoding": {"x": {"aggregate": "min", "field": "reservation",
-                                    "type": "quantitative"}}},
+                                    "type": "quantitative"},
+                              "strokeDash": {"datum": RESERVATION_LINE, "type": "nominal",
+                                             "title": None,
+                                             "scale": {"domain": [RESERVATION_LINE],
+                                                       "range": [[4, 3]]}}}},
                 {"mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
                  "encoding": {"x": x, "x2": {"field": "reservation"}, "y": y,
-                              "color": {**colour, "legend": None}}},
+                              "color": colour, "tooltip": tooltip}},
                 {"mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
-                 "encoding": {"x": x, "y": y, "color": colour,
+                 "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
                               "shape": {"field": "status", "type": "nominal", "title": None,
                                         "scale": {"domain": list(_STATUS_SHAPES),
                                                   "range": list(_STATUS_SHAPES.values())}}}},
@@ -207,6 +241,9 @@ def concessions_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation],
             "mark": {"type": "rect", "stroke": "#e4e4e4", "strokeWidth": 0.5},
             "encoding": {
                 "x": x, "y": y,
+                "tooltip": [{"field": "plan", "title": "draft"}, {"field": "point"},
+                            {"field": "party"},
+                            {"field": "given_up", "title": "utility given up", "format": ".3f"}],
                 "color": {"field": "given_up", "type": "quantitative",
                           "title": "utility given up",
                           "scale": {"domain": [0, top / 2, top],
@@ -253,7 +290,9 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
                      "y": y},
         "layer": [
             {"mark": {"type": "rect", "stroke": "white"},
-             "encoding": {"color": {"field": "p", "type": "quantitative", "title": "P(accepts)",
+             "encoding": {"tooltip": [{"field": "plan", "title": "draft"}, {"field": "party"},
+                                      {"field": "p", "title": "P(accepts)", "format": ".1%"}],
+                          "color": {"field": "p", "type": "quantitative", "title": "P(accepts)",
                                     "scale": {"scheme": "blues", "domain": [0, 1]},
                                     "legend": {"format": ".0%", "orient": "right",
                                                "gradientLength": 120}}}},
@@ -274,7 +313,11 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
                                 "scale": {"domain": [0, 1]}, "axis": {"format": ".0%"}},
                           "x2": {"field": "hi"}}},
             {"mark": {"type": "point", "filled": True, "size": 80, "color": "#08519c"},
-             "encoding": {"x": {"field": "p", "type": "quantitative"}}},
+             "encoding": {"x": {"field": "p", "type": "quantitative"},
+                          "tooltip": [{"field": "plan", "title": "draft"},
+                                      {"field": "p", "title": "P(ratified)", "format": ".1%"},
+                                      {"field": "lo", "title": "95% low", "format": ".1%"},
+                                      {"field": "hi", "title": "95% high", "format": ".1%"}]}},
             {"mark": {"type": "text", "align": "left", "dx": 8, "dy": -9, "fontSize": 10},
              "encoding": {"x": {"field": "p", "type": "quantitative"},
                           "text": {"field": "p", "type": "quantitative", "format": ".1%"}}},
@@ -341,7 +384,11 @@ def change_chart(scenario: Scenario, comparisons: Sequence[Comparison]) -> Chart
                          "y": y},
             "layer": [
                 {"mark": {"type": "bar", "width": {"band": 0.7}},
-                 "encoding": {"color": {"field": "direction", "type": "nominal", "title": None,
+                 "encoding": {"tooltip": [{"field": "step", "title": "revision"},
+                                          {"field": "party"},
+                                          {"field": "delta", "title": "change in utility",
+                                           "format": "+.3f"}],
+                              "color": {"field": "direction", "type": "nominal", "title": None,
                                         "scale": {"domain": ["gain", "loss"],
                                                   "range": [_GAIN, _LOSS]}}}},
                 {"mark": {"type": "rule", "color": "#333"}, "encoding": {"y": {"datum": 0}}},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from accord.app import api
 from accord.app.assumptions import Assumption, assumptions
@@ -24,14 +25,18 @@ from accord.model import (
     Scenario,
     Status,
 )
+from accord.model.constraints import Selector
 from accord.report import charts as rc
 from accord.report.charts import Chart
 from accord.web import charts as wc
 from accord.web import whatif
+from accord.web.render import PREFIX
 from accord.web.workspace import Loaded, Workspace
 
 #: Query parameters of the plan editor carry one option per point as ``c.<point id>``.
 CHOICE_PREFIX = "c."
+#: The plan editor's parameter for a whole package (from a chart): option indices, dotted.
+PACKAGE = "package"
 #: The id and title of a plan built in the editor.
 EDITED_ID, EDITED_TITLE = "edited", "Your plan"
 
@@ -64,7 +69,7 @@ class ScenarioView:
 def scenario_view(loaded: Loaded) -> ScenarioView:
     """Parties, points, options, linkages and the modeller's assumptions."""
     s = loaded.scenario
-    links = [(c.id, c.describe(), c.rationale) for c in s.constraints]
+    links = [(c.id, describe_linkage(s, c.id), c.rationale) for c in s.constraints]
     return ScenarioView(s, assumptions(s), links)
 
 
@@ -76,6 +81,9 @@ def plan_from_query(scenario: Scenario, query: Mapping[str, str], base: Plan | N
         InvalidPlanError: a parameter names an unknown point or option.
     """
     choices = scenario.complete(base) if base is not None and not base.no_deal else {}
+    if query.get(PACKAGE):
+        choices = package_choices(scenario, query[PACKAGE])
+        base = None  # a package from a chart is a plan of its own: no draft's notes apply
     for key, value in query.items():
         if not key.startswith(CHOICE_PREFIX):
             continue
@@ -88,6 +96,31 @@ def plan_from_query(scenario: Scenario, query: Mapping[str, str], base: Plan | N
                 open=open_, notes=notes)
     scenario.check_plan(plan, complete=True)
     return plan
+
+
+def package_param(scenario: Scenario, choices: Mapping[str, str]) -> str:
+    """The ``package`` parameter of the plan editor: each point's option index, dotted."""
+    return ".".join(str(issue.index(choices[issue.id])) for issue in scenario.issues)
+
+
+def package_choices(scenario: Scenario, text: str) -> dict[str, str]:
+    """The choices a ``package`` parameter names (see :func:`package_param`).
+
+    Raises:
+        InvalidPlanError: not one option index per point, or an index out of range.
+    """
+    parts = text.split(".")
+    if len(parts) != len(scenario.issues) or not all(p.isdigit() for p in parts):
+        raise InvalidPlanError(f"package: expected {len(scenario.issues)} option numbers "
+                               "separated by dots")
+    out = {}
+    for issue, part in zip(scenario.issues, parts, strict=True):
+        k = int(part)
+        if k >= len(issue.options):
+            raise InvalidPlanError(f"package: point {point_label(issue)!r} has "
+                                   f"{len(issue.options)} options, not {k + 1}")
+        out[issue.id] = issue.options[k].id
+    return out
 
 
 def _kept_provenance(scenario: Scenario, base: Plan | None, choices: Mapping[str, str]
@@ -217,7 +250,7 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None,
     charts = [wc.with_columns(rc.utility_chart(s, shown), 2), rc.concessions_chart(s, [e])]
     return PlanView(
         e, eb, _rows(s, e, eb),
-        [next(c.describe() for c in s.constraints if c.id == v) for v in e.violations],
+        [describe_linkage(s, v) for v in e.violations],
         [s.party(p).title for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
         whatif.controls(s, changes, {i.id: point_label(i) for i in s.issues}),
     )
@@ -288,6 +321,34 @@ def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
 
 
 # -------------------------------------------------------------------- analysis
+def inadmissible(scenario: Scenario, e: PlanEvaluation) -> str:
+    """Why a draft is not admissible, in words (empty when it is admissible).
+
+    The red lines it crosses and the linkages it breaks, with labels for ids.
+    """
+    parts = []
+    for o in e.parties:
+        for tag in o.red_lines_hit:
+            issue_id, option_id = tag.split(".", 1)
+            issue = scenario.issue(issue_id)
+            parts.append(f"crosses {scenario.party(o.party).title}'s red line on "
+                         f"{point_label(issue)} ({issue.option(option_id).title})")
+    parts += [f"breaks the linkage {describe_linkage(scenario, v)}" for v in e.violations]
+    return "; ".join(parts)
+
+
+def _selector(scenario: Scenario, sel: Selector) -> str:
+    issue = scenario.issue(sel.issue)
+    options = " or ".join(f"“{o.title}”" for o in issue.options if o.id in sel.options)
+    return f"{point_label(issue)} is {options}"
+
+
+def describe_linkage(scenario: Scenario, constraint_id: str) -> str:
+    """A linkage (constraint) in words, with point titles and option labels."""
+    c = next(c for c in scenario.constraints if c.id == constraint_id)
+    return f"{_selector(scenario, c.if_)} {c.kind.value} {_selector(scenario, c.then)}"
+
+
 @dataclass(frozen=True)
 class Improvement:
     """A package that makes every party at least as well off as a draft."""
@@ -391,14 +452,21 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     s.party(y)
     frontier = ws.frontier(name)
     evals = list(ws.evaluation(name))
-    marked = [wc.Marked(e.plan.name, "no deal" if e.plan.no_deal else "draft",
-                        {o.party: o.utility for o in e.parties}) for e in evals]
+    editor = f"{PREFIX}/scenarios/{quote(name, safe='')}/plan"
+    marked = [wc.Marked(e.plan.name, "no deal" if e.plan.no_deal else wc.DRAFT,
+                        {o.party: o.utility for o in e.parties},
+                        "" if e.plan.no_deal else f"{editor}?base={quote(e.plan.id, safe='')}",
+                        "" if e.plan.no_deal else inadmissible(s, e))
+              for e in evals]
     if not any(e.plan.no_deal for e in evals):
         marked.append(wc.Marked("no deal", "no deal",
                                 api.reservations(s)))
     concepts, concepts_note = _concepts(ws, name)
-    marked += [wc.Marked(c.label, c.label, c.utilities) for c in concepts
-               if c.concept in CHARTED]
+    marked += [wc.Marked(c.label, c.label, c.utilities,
+                         f"{editor}?{PACKAGE}={package_param(s, c.choices)}")
+               for c in concepts if c.concept in CHARTED]
+    links = [f"{editor}?{PACKAGE}={'.'.join(str(int(k)) for k in row)}"
+             for row in frontier.raw.packages]
     draft = s.plan(draft_id) if draft_id else (drafts(s)[0] if drafts(s) else None)
     if draft is not None and draft.no_deal:
         raise InvalidPlanError("'no deal' is not a draft; pick a draft to improve")
@@ -407,7 +475,8 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     rob = ws.robustness(name)
     charts = {
         "frontier": wc.frontier_chart(ids, frontier.raw.utilities, x, y, marked,
-                                      exact=frontier.exact, method=frontier.raw.method),
+                                      exact=frontier.exact, method=frontier.raw.method,
+                                      links=links),
     }
     if rob.plans:
         charts["acceptance"] = rc.acceptance_chart(s, rob)

@@ -3,13 +3,81 @@
 (function () {
   "use strict";
 
+  /* Every row of every inline data set of a spec (layers, concatenations, facets). */
+  function specRows(spec) {
+    var rows = [];
+    (function walk(node) {
+      if (Array.isArray(node)) { node.forEach(walk); return; }
+      if (!node || typeof node !== "object") { return; }
+      if (node.data && Array.isArray(node.data.values)) { rows = rows.concat(node.data.values); }
+      Object.keys(node).forEach(function (k) { if (k !== "data") { walk(node[k]); } });
+    })(spec);
+    return rows;
+  }
+
+  function toCsv(rows) {
+    var cols = [];
+    rows.forEach(function (r) {
+      Object.keys(r).forEach(function (k) { if (k !== "href" && cols.indexOf(k) < 0) { cols.push(k); } });
+    });
+    function cell(v) {
+      var s = v === undefined || v === null ? "" : String(v);
+      return /[",\n\r]/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
+    }
+    return [cols.map(cell).join(",")].concat(rows.map(function (r) {
+      return cols.map(function (c) { return cell(r[c]); }).join(",");
+    })).join("\r\n") + "\r\n";
+  }
+
+  function download(url, name) {
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  /* Buttons under a chart: SVG and PNG drawn by Vega here, CSV from the chart's own data. */
+  function exportButtons(el, view, spec, key) {
+    var old = el.parentNode.querySelector(".chart-export");
+    if (old) { old.remove(); }
+    var bar = document.createElement("div");
+    bar.className = "chart-export";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Download this chart");
+    [["svg", "SVG"], ["png", "PNG"], ["csv", "CSV (data)"]].forEach(function (kind) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary";
+      b.setAttribute("data-export", kind[0]);
+      b.textContent = "Download " + kind[1];
+      b.addEventListener("click", function () {
+        if (kind[0] === "csv") {
+          var blob = new Blob([toCsv(specRows(spec))], { type: "text/csv;charset=utf-8" });
+          var url = URL.createObjectURL(blob);
+          download(url, key + ".csv");
+          window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          return;
+        }
+        view.toImageURL(kind[0], kind[0] === "png" ? 2 : 1).then(function (url) {
+          download(url, key + "." + kind[0]);
+        });
+      });
+      bar.appendChild(b);
+    });
+    el.insertAdjacentElement("afterend", bar);
+  }
+
   function embedCharts(root) {
     if (typeof window.vegaEmbed !== "function") { return; }
     root.querySelectorAll("[data-vega-spec]").forEach(function (el) {
       var source = document.getElementById(el.getAttribute("data-vega-spec"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
-      window.vegaEmbed(el, spec, { actions: false, renderer: "svg" }).then(function () {
+      var key = el.getAttribute("data-vega-spec").replace(/^spec-/, "chart-");
+      window.vegaEmbed(el, spec, { actions: false, renderer: "svg" }).then(function (result) {
+        exportButtons(el, result.view, spec, key);
         el.setAttribute("data-rendered", "true");
       }).catch(function (err) {
         el.textContent = "The chart could not be drawn (" + err.message + "); its numbers are in the table below.";
