@@ -110,7 +110,7 @@ def frontier_chart(party_ids: Sequence[str], frontier: NDArray[np.float64], x: s
     tooltip = [{"field": "package"}, {"field": "kind"},
                {"field": "x", "title": f"utility of {x}", "format": ".3f"},
                {"field": "y", "title": f"utility of {y}", "format": ".3f"},
-               {"field": "all", "title": "every party"}, {"field": "note", "title": " "}]
+               {"field": "all", "title": "every party"}, {"field": "note"}]
     axis = {"scale": {"domain": [0, 1]}, "axis": {"tickCount": 5, "grid": True}}
     enc = {"x": {"field": "x", "type": "quantitative", "title": f"utility of {x}", **axis},
            "y": {"field": "y", "type": "quantitative", "title": f"utility of {y}", **axis},
