@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from accord.app import api
-from accord.app.assumptions import Assumption, assumptions
+from accord.app.assumptions import Assumption, assumptions, linkage_words
 from accord.app.results import Comparison, FrontierResult, PlanEvaluation
 from accord.app.whatif import Adjustment
 from accord.model import (
@@ -25,7 +25,6 @@ from accord.model import (
     Scenario,
     Status,
 )
-from accord.model.constraints import Selector
 from accord.report import charts as rc
 from accord.report.charts import Chart
 from accord.web import charts as wc
@@ -64,6 +63,24 @@ class ScenarioView:
     scenario: Scenario
     assumptions: list[Assumption]
     linkages: list[tuple[str, str, str]]
+
+    @property
+    def groups(self) -> list[tuple[str, list[Assumption]]]:
+        """The assumptions grouped by party (linkages last), in the scenario's order."""
+        names = {p.id: p.title for p in self.scenario.parties}
+        out: dict[str, list[Assumption]] = {}
+        for a in self.assumptions:
+            out.setdefault(names.get(a.party, "Linkages between points"), []).append(a)
+        return list(out.items())
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of assumption present, in first-seen order."""
+        return list(dict.fromkeys(a.kind for a in self.assumptions if a.kind))
+
+    def point_title(self, issue_id: str) -> str:
+        """The point's label, or "" for none."""
+        return point_label(self.scenario.issue(issue_id)) if issue_id else ""
 
 
 def scenario_view(loaded: Loaded) -> ScenarioView:
@@ -289,6 +306,30 @@ class CompareView:
     points: list[PointRow]
     steps: list[Comparison]
     charts: list[Chart]
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    broken: list[list[str]] = field(default_factory=list)
+    missing: list[list[str]] = field(default_factory=list)
+
+
+def refusal(scenario: Scenario, e: PlanEvaluation, party: str) -> str:
+    """Why ``party`` refuses the evaluated plan, in words ("" when it accepts)."""
+    o = e.outcome(party)
+    if o.acceptable:
+        return ""
+    why = []
+    if o.margin < 0:
+        why.append(f"below its reservation by {-o.margin:.3f}")
+    for tag in o.red_lines_hit:
+        issue_id, option_id = tag.split(".", 1)
+        issue = scenario.issue(issue_id)
+        why.append(f"red line on {point_label(issue)}: {issue.option(option_id).title}")
+    return "; ".join(why) or "refuses"
+
+
+def missing_points(scenario: Scenario, plan: Plan) -> list[str]:
+    """The points a draft neither sets nor leaves open (they take their defaults)."""
+    return [point_label(i) for i in scenario.issues
+            if i.id not in plan.choices and i.id not in plan.open]
 
 
 def default_chain(scenario: Scenario) -> list[Plan]:
@@ -317,7 +358,10 @@ def compare_view(loaded: Loaded, plan_ids: Sequence[str]) -> CompareView:
         rows.append(PointRow(issue, point_label(issue), cells))
     steps = [c.raw for c in api.chain(s, plans)]
     charts = [rc.change_chart(s, steps), rc.utility_chart(s, evals)]
-    return CompareView(plans, evals, rows, steps, charts)
+    reasons = [{pid: refusal(s, e, pid) for pid in s.party_ids} for e in evals]
+    broken = [[describe_linkage(s, v) for v in e.violations] for e in evals]
+    return CompareView(plans, evals, rows, steps, charts, reasons, broken,
+                       [missing_points(s, p) for p in plans])
 
 
 # -------------------------------------------------------------------- analysis
@@ -337,16 +381,10 @@ def inadmissible(scenario: Scenario, e: PlanEvaluation) -> str:
     return "; ".join(parts)
 
 
-def _selector(scenario: Scenario, sel: Selector) -> str:
-    issue = scenario.issue(sel.issue)
-    options = " or ".join(f"“{o.title}”" for o in issue.options if o.id in sel.options)
-    return f"{point_label(issue)} is {options}"
-
-
 def describe_linkage(scenario: Scenario, constraint_id: str) -> str:
     """A linkage (constraint) in words, with point titles and option labels."""
-    c = next(c for c in scenario.constraints if c.id == constraint_id)
-    return f"{_selector(scenario, c.if_)} {c.kind.value} {_selector(scenario, c.then)}"
+    return linkage_words(scenario, next(c for c in scenario.constraints
+                                        if c.id == constraint_id))
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,38 @@
     });
   }
 
+  /* The scenario page's assumptions: filter rows by words, kind and party (a plain table without JS). */
+  function assumptionFilter(box) {
+    var table = document.getElementById("assumptions-table");
+    if (!table) { return; }
+    var text = document.getElementById("af-text"), kind = document.getElementById("af-kind");
+    var party = document.getElementById("af-party"), count = document.getElementById("af-count");
+    var total = table.querySelectorAll("tr[data-kind]").length;
+    function apply() {
+      var words = text.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      table.querySelectorAll("tbody[data-group]").forEach(function (group) {
+        var inParty = !party.value || group.getAttribute("data-group") === party.value;
+        var visible = 0;
+        group.querySelectorAll("tr[data-kind]").forEach(function (row) {
+          var hay = (group.getAttribute("data-group") + " " + row.textContent).toLowerCase();
+          var ok = inParty && (!kind.value || row.getAttribute("data-kind") === kind.value) &&
+            words.every(function (w) { return hay.indexOf(w) >= 0; });
+          row.hidden = !ok;
+          if (ok) { visible++; }
+        });
+        group.hidden = visible === 0;
+        shown += visible;
+      });
+      count.textContent = shown + " of " + total + " shown";
+    }
+    [text, kind, party].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+    box.hidden = false;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var filter = document.getElementById("assumption-filter");
+    if (filter) { assumptionFilter(filter); }
     embedCharts(document);
     var form = document.getElementById("plan-form");
     if (form) { planEditor(form); }
