@@ -38,6 +38,8 @@ _API = {
     "compare": "accord.app.api",
     "chain": "accord.app.api",
     "reservations": "accord.app.api",
+    "what_if": "accord.app.api",
+    "Adjustment": "accord.app.whatif",
     "report": "accord.report.make",
     "Scenario": "accord.model",
     "Plan": "accord.model",
@@ -46,6 +48,7 @@ _API = {
 
 __all__ = [
     "AccordError",
+    "Adjustment",
     "Plan",
     "Scenario",
     "__version__",
@@ -60,6 +63,7 @@ __all__ = [
     "robustness",
     "solve",
     "solve_all",
+    "what_if",
     "zopa",
 ]
 
