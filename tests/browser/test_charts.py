@@ -17,7 +17,7 @@ def test_frontier_chart_has_a_legend_and_tooltips(web: Browser) -> None:
     page = web.goto(f"/web/scenarios/{UA}/analysis")
     legend = " ".join(page.locator(f"{FRONTIER} .role-legend").all_text_contents())
     for words in ("Pareto-optimal package", "US–Russia 28-point draft", "Nash",
-                  "draft crossing a red line or breaking a linkage"):
+                  "draft crossing a red line or linkage"):
         assert words in legend, words
     # the 28-point draft crosses red lines: the caption says so
     caption = page.locator(f"{FRONTIER} figcaption").inner_text()

@@ -51,6 +51,17 @@ def _all_charts() -> list[tuple[str, ch.Chart]]:
     out.append(("experiment (report)", ch.Chart("experiment", "Backchannel experiment",
                                                 experiment_chart_spec(summary), "", (), ())))
     out.append(("experiment (web)", wc.experiment_chart(s.party_ids, summary)))
+    for name in SCENARIOS:
+        sc = api.load(name)
+        front = api.frontier(sc, max_points=40)
+        marked = [wc.Marked(e.plan.name, "no deal" if e.plan.no_deal else wc.DRAFT,
+                            {o.party: o.utility for o in e.parties}, "",
+                            "crosses a red line" if any(o.red_lines_hit for o in e.parties)
+                            else "") for e in api.evaluate(sc, dominance=False)]
+        x, y = sc.party_ids[:2]
+        out.append((f"{name}/frontier (web)",
+                    wc.frontier_chart(sc.party_ids, front.raw.utilities, x, y, marked,
+                                      exact=front.exact, method=front.method)))
     return out
 
 

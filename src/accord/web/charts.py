@@ -22,7 +22,7 @@ from accord.report.charts import CONFIG, PADDING, SCHEMA, TITLE_CHARS, Chart, wr
 #: Kinds of marks on the frontier chart, with their shapes. Each named package has its own
 #: colour (a legend names it, so no label can overlap another); the shape says its kind.
 FRONTIER, DRAFT, INADMISSIBLE = ("Pareto-optimal package", "draft",
-                                 "draft crossing a red line or breaking a linkage")
+                                 "draft crossing a red line or linkage")
 _SHAPES = {
     FRONTIER: "circle",
     DRAFT: "square",
@@ -117,6 +117,8 @@ def frontier_chart(party_ids: Sequence[str], frontier: NDArray[np.float64], x: s
            "color": colours, "shape": shapes, "tooltip": tooltip, "href": {"field": "href"}}
     body = {
         "width": 420, "height": 340,
+        # the legends stand at the right: room for a wider font than the renderer measures
+        "padding": {**PADDING, "right": 110},
         "layer": [
             {"data": {"values": points},
              "mark": {"type": "point", "filled": True, "size": 28, "opacity": 0.75,

@@ -106,7 +106,7 @@ def web_router(settings: object | None = None, *,
             loaded, view = _plan(name, request)
             return render("plan.html", name=name, tab="plan", s=loaded.scenario, view=view,
                           drafts=views.drafts(loaded.scenario), prefix_c=views.CHOICE_PREFIX,
-                          point_label=views.point_label)
+                          point_label=views.point_label, point_title=views.point_label)
         return _page(make)
 
     @router.get("/scenarios/{name}/plan/evaluate", name="web-plan-evaluate")
@@ -116,7 +116,8 @@ def web_router(settings: object | None = None, *,
         except AccordError as exc:
             status = 404 if isinstance(exc, UnknownScenarioError) else 400
             return JSONResponse({"error": str(exc)}, status, headers=SECURITY_HEADERS)
-        html = fragment("_plan_results.html", s=loaded.scenario, view=view)
+        html = fragment("_plan_results.html", s=loaded.scenario, view=view,
+                        point_title=views.point_label)
         return JSONResponse({"html": html, "summary": view.summary,
                              "evaluation": view.evaluation.to_dict()},
                             headers=SECURITY_HEADERS)

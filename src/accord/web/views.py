@@ -488,6 +488,9 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     y = y or (ids[1] if len(ids) > 1 else ids[0])
     s.party(x)
     s.party(y)
+    if x == y:
+        raise InvalidPlanError(f"pick two different parties to plot ({x} against itself "
+                               "shows nothing)")
     frontier = ws.frontier(name)
     evals = list(ws.evaluation(name))
     editor = f"{PREFIX}/scenarios/{quote(name, safe='')}/plan"
