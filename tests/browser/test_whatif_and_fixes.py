@@ -19,6 +19,11 @@ def _cell(page: Any, party: str, k: int) -> str:
 def test_sliders_re_evaluate_the_draft(web: Browser) -> None:
     page = web.goto(f"/web/scenarios/{UA}/plan?base=us-28-point")
     assert _cell(page, "UA", 1) == "0.500"  # the reservation column
+    # an edit of a point alone is no what-if: sliders at the scenario's numbers are not sent
+    page.select_option("#c-territory", index=0)
+    page.wait_for_function("() => document.querySelector('#live-summary').textContent !== ''")
+    assert "(what-if)" not in page.locator("#live-summary").inner_text()
+    assert "r.UA" not in page.url and "w.UA" not in page.url
     page.locator("details.party-what-if[data-party=UA] summary").click()
     slider = page.locator("#wi-r-UA")
     assert slider.get_attribute("min") == "0.4" and slider.get_attribute("max") == "0.6"

@@ -20,8 +20,6 @@ from accord.model.preferences import Form
 WEIGHT, RESERVATION, RED_LINES = "w.", "r.", "rl."
 #: A slider value this close to the nominal one counts as not moved.
 _SAME = 1e-9
-#: Slider positions between a range's ends.
-STEPS = 50
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,6 @@ class Slider:
     low: float
     high: float
     value: float
-
-    @property
-    def step(self) -> float:
-        """The slider's step."""
-        return (self.high - self.low) / STEPS
 
     @property
     def moved(self) -> bool:
