@@ -51,6 +51,11 @@ def _all_charts() -> list[tuple[str, ch.Chart]]:
     out.append(("experiment (report)", ch.Chart("experiment", "Backchannel experiment",
                                                 experiment_chart_spec(summary), "", (), ())))
     out.append(("experiment (web)", wc.experiment_chart(s.party_ids, summary)))
+    rng = np.random.default_rng(5)
+    offers = [{"round": k // 2, "by": ("US", "RU")[k % 2],
+               "utilities": {p: float(rng.uniform(0, 1)) for p in s.party_ids}}
+              for k in range(12)]
+    out.append(("offers (web)", wc.offers_chart(s.party_ids, offers)))
     for name in SCENARIOS:
         sc = api.load(name)
         front = api.frontier(sc, max_points=40)
@@ -102,3 +107,28 @@ def test_the_checks_can_fail() -> None:
     drawn = layout(ch.to_svg(ch.Chart("broken", "t", spec, "", (), ())))
     assert drawn.texts_outside()
     assert drawn.bars_outside()
+
+
+def _marks(node: Any) -> list[dict[str, Any]]:
+    """Every unit spec (one with a ``mark``) inside a spec: layers, concats, facets."""
+    found = []
+    if isinstance(node, dict):
+        if "mark" in node:
+            found.append(node)
+        for key, value in node.items():
+            if key not in ("data", "config", "encoding"):
+                found += _marks(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _marks(item)
+    return found
+
+
+@pytest.mark.parametrize(("name", "chart"), CHARTS, ids=[n for n, _ in CHARTS])
+def test_every_data_mark_has_a_tooltip(name: str, chart: ch.Chart) -> None:
+    """A reader can hover any mark drawn from data (fixed guide lines such as y = 0 excepted)."""
+    for unit in _marks(chart.spec):
+        enc = unit.get("encoding", {})
+        guide = all("datum" in v for v in enc.values() if isinstance(v, dict)) and enc
+        if not guide:
+            assert "tooltip" in enc, f"{name}: a {unit['mark']} mark has no tooltip"

@@ -90,7 +90,10 @@ def experiment_chart_spec(summary: dict[str, Any]) -> dict[str, Any]:
                          "x": {"field": "measure", "type": "nominal"},
                          "xOffset": offset,
                          "y": {"field": "low", "type": "quantitative"},
-                         "y2": {"field": "high"}}},
+                         "y2": {"field": "high"},
+                         "tooltip": [{"field": "arm"}, {"field": "measure"},
+                                     {"field": "low", "title": "95% low", "format": ".0%"},
+                                     {"field": "high", "title": "95% high", "format": ".0%"}]}},
                 ],
             },
             {

@@ -163,6 +163,9 @@ def utility_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> 
                 {"mark": {"type": "rule", "color": "#444"},
                  "encoding": {"x": {"aggregate": "min", "field": "reservation",
                                     "type": "quantitative"},
+                              "tooltip": {"aggregate": "min", "field": "reservation",
+                                          "type": "quantitative", "format": ".3f",
+                                          "title": "reservation (walk-away utility)"},
                               "strokeDash": {"datum": RESERVATION_LINE, "type": "nominal",
                                              "title": None,
                                              "scale": {"domain": [RESERVATION_LINE],
@@ -281,6 +284,12 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
                "hi": r.ratify_ci[1]} for r in result.plans]
     height = max(40, 30 * len(order))
     y = {"field": "plan", "type": "nominal", "sort": order, "title": None}
+    accept_tip = [{"field": "plan", "title": "draft"}, {"field": "party"},
+                  {"field": "p", "title": "P(accepts)", "format": ".1%"}]
+    ratify_tip = [{"field": "plan", "title": "draft"},
+                  {"field": "p", "title": "P(ratified)", "format": ".1%"},
+                  {"field": "lo", "title": "95% low", "format": ".1%"},
+                  {"field": "hi", "title": "95% high", "format": ".1%"}]
     heat = {
         "data": {"values": cells},
         "title": "P(party accepts)",
@@ -290,14 +299,14 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
                      "y": y},
         "layer": [
             {"mark": {"type": "rect", "stroke": "white"},
-             "encoding": {"tooltip": [{"field": "plan", "title": "draft"}, {"field": "party"},
-                                      {"field": "p", "title": "P(accepts)", "format": ".1%"}],
+             "encoding": {"tooltip": accept_tip,
                           "color": {"field": "p", "type": "quantitative", "title": "P(accepts)",
                                     "scale": {"scheme": "blues", "domain": [0, 1]},
                                     "legend": {"format": ".0%", "orient": "right",
                                                "gradientLength": 120}}}},
             {"mark": {"type": "text", "fontSize": 11},
-             "encoding": {"text": {"field": "p", "type": "quantitative", "format": ".0%"},
+             "encoding": {"tooltip": accept_tip,
+                          "text": {"field": "p", "type": "quantitative", "format": ".0%"},
                           "color": {"condition": {"test": "datum.p > 0.55", "value": "white"},
                                     "value": "black"}}},
         ],
@@ -311,15 +320,12 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
             {"mark": {"type": "rule", "strokeWidth": 2, "color": "#555"},
              "encoding": {"x": {"field": "lo", "type": "quantitative", "title": "probability",
                                 "scale": {"domain": [0, 1]}, "axis": {"format": ".0%"}},
-                          "x2": {"field": "hi"}}},
+                          "x2": {"field": "hi"}, "tooltip": ratify_tip}},
             {"mark": {"type": "point", "filled": True, "size": 80, "color": "#08519c"},
              "encoding": {"x": {"field": "p", "type": "quantitative"},
-                          "tooltip": [{"field": "plan", "title": "draft"},
-                                      {"field": "p", "title": "P(ratified)", "format": ".1%"},
-                                      {"field": "lo", "title": "95% low", "format": ".1%"},
-                                      {"field": "hi", "title": "95% high", "format": ".1%"}]}},
+                          "tooltip": ratify_tip}},
             {"mark": {"type": "text", "align": "left", "dx": 8, "dy": -9, "fontSize": 10},
-             "encoding": {"x": {"field": "p", "type": "quantitative"},
+             "encoding": {"x": {"field": "p", "type": "quantitative"}, "tooltip": ratify_tip,
                           "text": {"field": "p", "type": "quantitative", "format": ".1%"}}},
         ],
     }
@@ -370,6 +376,8 @@ def change_chart(scenario: Scenario, comparisons: Sequence[Comparison]) -> Chart
               for c in comparisons for p in scenario.party_ids]
     top = max((abs(d) for c in comparisons for d in c.utility_change.values()), default=0.0)
     top = max(0.1, round(top + 0.05, 1))
+    change_tip = [{"field": "step", "title": "revision"}, {"field": "party"},
+                  {"field": "delta", "title": "change in utility", "format": "+.3f"}]
     y = {"field": "delta", "type": "quantitative", "title": "change in utility",
          "scale": {"domain": [-top, top]}, "axis": {"format": "+.2f", "grid": True}}
     body = {
@@ -384,21 +392,20 @@ def change_chart(scenario: Scenario, comparisons: Sequence[Comparison]) -> Chart
                          "y": y},
             "layer": [
                 {"mark": {"type": "bar", "width": {"band": 0.7}},
-                 "encoding": {"tooltip": [{"field": "step", "title": "revision"},
-                                          {"field": "party"},
-                                          {"field": "delta", "title": "change in utility",
-                                           "format": "+.3f"}],
+                 "encoding": {"tooltip": change_tip,
                               "color": {"field": "direction", "type": "nominal", "title": None,
                                         "scale": {"domain": ["gain", "loss"],
                                                   "range": [_GAIN, _LOSS]}}}},
                 {"mark": {"type": "rule", "color": "#333"}, "encoding": {"y": {"datum": 0}}},
                 {"mark": {"type": "text", "fontSize": 10, "dy": -7},
                  "transform": [{"filter": "datum.delta >= 0"}],
-                 "encoding": {"text": {"field": "delta", "type": "quantitative",
+                 "encoding": {"tooltip": change_tip,
+                              "text": {"field": "delta", "type": "quantitative",
                                        "format": "+.2f"}}},
                 {"mark": {"type": "text", "fontSize": 10, "dy": 8},
                  "transform": [{"filter": "datum.delta < 0"}],
-                 "encoding": {"text": {"field": "delta", "type": "quantitative",
+                 "encoding": {"tooltip": change_tip,
+                              "text": {"field": "delta", "type": "quantitative",
                                        "format": "+.2f"}}},
             ],
         },

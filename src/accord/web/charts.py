@@ -221,6 +221,9 @@ def experiment_chart(party_ids: Sequence[str], summary: Mapping[str, Any]) -> Ch
     values = [{"arm": arm, "rate": float(a["ratification_rate"]),
                "lo": float(a["ratification_ci"][0]), "hi": float(a["ratification_ci"][1])}
               for arm, a in arms.items()]
+    tip = [{"field": "arm"}, {"field": "rate", "title": "ratified", "format": ".0%"},
+           {"field": "lo", "title": "95% low", "format": ".0%"},
+           {"field": "hi", "title": "95% high", "format": ".0%"}]
     x = {"field": "rate", "type": "quantitative", "title": "share of runs ratified",
          "scale": {"domain": [0, 1]}, "axis": {"format": ".0%"}}
     body = {
@@ -229,14 +232,11 @@ def experiment_chart(party_ids: Sequence[str], summary: Mapping[str, Any]) -> Ch
                            "title": None}},
         "layer": [
             {"mark": {"type": "rule", "strokeWidth": 2, "color": "#555"},
-             "encoding": {"x": {**x, "field": "lo"}, "x2": {"field": "hi"}}},
+             "encoding": {"x": {**x, "field": "lo"}, "x2": {"field": "hi"}, "tooltip": tip}},
             {"mark": {"type": "point", "filled": True, "size": 90, "color": "#08519c"},
-             "encoding": {"x": x, "tooltip": [
-                 {"field": "arm"}, {"field": "rate", "title": "ratified", "format": ".0%"},
-                 {"field": "lo", "title": "95% low", "format": ".0%"},
-                 {"field": "hi", "title": "95% high", "format": ".0%"}]}},
+             "encoding": {"x": x, "tooltip": tip}},
             {"mark": {"type": "text", "dy": -11, "fontSize": 10},
-             "encoding": {"x": x, "text": {"field": "rate", "type": "quantitative",
+             "encoding": {"x": x, "tooltip": tip, "text": {"field": "rate", "type": "quantitative",
                                            "format": ".0%"}}},
         ],
     }
