@@ -58,3 +58,19 @@ def test_a_package_opens_with_its_choices(http: httpx.Client) -> None:
 def test_one_party_against_itself_is_refused(http: httpx.Client) -> None:
     r = http.get(f"/web/scenarios/{UA}/analysis", params={"x": "UA", "y": "UA"})
     assert r.status_code == 400 and "two different parties" in r.text
+
+
+def test_concept_links_open_the_same_package(http: httpx.Client) -> None:
+    """The analysis page's keyboard path to a chart click: each concept's link opens it."""
+    import html
+    import json
+    import re
+
+    page = http.get(f"/web/scenarios/{HARBOUR}/analysis").text
+    rows = re.findall(r'<tr data-concept="(\w+)" data-choices="([^"]*)">.*?'
+                      r'<a href="([^"]+)">in the plan editor</a>', page)
+    assert {r[0] for r in rows} == {"nash", "ks", "egalitarian", "welfare"}
+    for _, choices, link in rows:
+        evaluate = html.unescape(link).replace("/plan?", "/plan/evaluate?")
+        got = http.get(evaluate).json()["evaluation"]["choices"]
+        assert got == json.loads(html.unescape(choices))

@@ -423,6 +423,10 @@ class AnalysisView:
     charts: dict[str, Chart] = field(default_factory=dict)
     robustness: Any = None
     concepts: list[ConceptRow] = field(default_factory=list)
+    #: concept -> the plan editor's address of its package (a keyboard path to the chart's clicks)
+    concept_links: dict[str, str] = field(default_factory=dict)
+    #: the plan editor's address of each improvement, in order
+    improvement_links: list[str] = field(default_factory=list)
 
 
 #: The exact concepts the analysis page lists, with their labels.
@@ -503,8 +507,8 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
         marked.append(wc.Marked("no deal", "no deal",
                                 api.reservations(s)))
     concepts, concepts_note = _concepts(ws, name)
-    marked += [wc.Marked(c.label, c.label, c.utilities,
-                         f"{editor}?{PACKAGE}={package_param(s, c.choices)}")
+    opens = {c.concept: f"{editor}?{PACKAGE}={package_param(s, c.choices)}" for c in concepts}
+    marked += [wc.Marked(c.label, c.label, c.utilities, opens[c.concept])
                for c in concepts if c.concept in CHARTED]
     links = [f"{editor}?{PACKAGE}={'.'.join(str(int(k)) for k in row)}"
              for row in frontier.raw.packages]
@@ -521,5 +525,7 @@ def analysis_view(ws: Workspace, name: str, x: str | None, y: str | None,
     }
     if rob.plans:
         charts["acceptance"] = rc.acceptance_chart(s, rob)
+    improvement_links = [f"{editor}?{PACKAGE}={package_param(s, imp.choices)}"
+                         if imp.choices else "" for imp in improvements]
     return AnalysisView(x, y, frontier, marked, concepts_note, draft, improvements, note,
-                        charts, rob, concepts)
+                        charts, rob, concepts, opens, improvement_links)
