@@ -68,6 +68,15 @@ def test_compare_says_why_parties_refuse(web: Browser) -> None:
     assert "sets 8 of 27 points" in summary
 
 
+def test_the_plan_editor_calls_a_partial_draft_incomplete(web: Browser) -> None:
+    page = web.goto(f"/web/scenarios/{UA}/plan?base=us-ukraine-20-point")
+    note = page.locator("#incomplete").inner_text()
+    assert "is an incomplete draft" in note and "sets 8 of 27 points" in note
+    assert "1. Ukraine's sovereignty" in note  # a missing point, by its title
+    page = web.goto(f"/web/scenarios/{UA}/plan?base=us-28-point")
+    assert page.locator("#incomplete").count() == 0
+
+
 def test_assumptions_are_grouped_and_filterable(web: Browser) -> None:
     page = web.goto(f"/web/scenarios/{UA}")
     groups = page.locator("#assumptions-table tbody[data-group]")

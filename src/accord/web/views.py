@@ -198,6 +198,8 @@ class PlanView:
     charts: list[Chart]
     dominance: str
     controls: list[whatif.PartyControls] = field(default_factory=list)
+    #: the points the draft started from leaves out (an incomplete draft), labelled
+    missing: list[str] = field(default_factory=list)
 
     @property
     def what_if(self) -> bool:
@@ -270,6 +272,7 @@ def plan_view(loaded: Loaded, plan: Plan, base: Plan | None,
         [describe_linkage(s, v) for v in e.violations],
         [s.party(p).title for p in e.blocking_parties], changed, charts, _dominance_text(s, e),
         whatif.controls(s, changes, {i.id: point_label(i) for i in s.issues}),
+        missing_points(s, base) if base is not None else [],
     )
 
 
