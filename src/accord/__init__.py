@@ -39,6 +39,8 @@ _API = {
     "compare": "accord.app.api",
     "chain": "accord.app.api",
     "reservations": "accord.app.api",
+    "what_if": "accord.app.api",
+    "Adjustment": "accord.app.whatif",
     "report": "accord.report.make",
     "Scenario": "accord.model",
     "Plan": "accord.model",
@@ -47,6 +49,7 @@ _API = {
 
 __all__ = [
     "AccordError",
+    "Adjustment",
     "Plan",
     "Scenario",
     "__version__",
@@ -62,6 +65,7 @@ __all__ = [
     "sensitivity",
     "solve",
     "solve_all",
+    "what_if",
     "zopa",
 ]
 

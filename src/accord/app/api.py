@@ -43,6 +43,7 @@ from accord.app.results import (
     SolveResult,
     ZopaResult,
 )
+from accord.app.whatif import Adjustment, adjusted
 from accord.model import EPS, InvalidPlanError, NoAgreementError, Plan, Scenario
 
 if TYPE_CHECKING:
@@ -395,3 +396,19 @@ def lint(scenario: ScenarioLike) -> LintResult:
     text, name = source_of(str(scenario))
     line = line_finder(text, name)
     return LintResult(s, name, tuple((f, line(f.where)) for f in find_smells(s, tables(s))))
+
+
+def what_if(scenario: ScenarioLike, plan: PlanLike, changes: Mapping[str, Adjustment], *,
+            dominance: bool = True) -> Evaluation:
+    """Evaluate ``plan`` with some parties' weights, reservations or red lines moved.
+
+    ``changes`` maps a party id to its :class:`~accord.app.whatif.Adjustment`: weights and
+    a reservation inside the ranges the scenario states for them, and whether its red
+    lines count. The evaluation is :func:`evaluate`'s, on the adjusted scenario (the
+    returned :class:`~accord.app.results.Evaluation` carries that scenario).
+
+    Raises:
+        ScenarioError: an unknown party or point, or a number outside its stated range.
+    """
+    s = load(scenario)
+    return evaluate(adjusted(s, changes), _plan(s, plan), dominance=dominance)
