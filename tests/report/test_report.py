@@ -307,3 +307,11 @@ def test_deal_section_says_when_there_is_no_zone_of_agreement() -> None:
     html = deal_section(s, [], [])
     assert "No zone of agreement at the nominal values" in html
     assert "Efficient, fair packages" not in html
+
+
+def test_solving_ahead_leaves_the_report_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.report.make import report as full_report
+
+    ahead = full_report(resolve("ukraine-2025"), samples=200, seed=5)
+    monkeypatch.setattr(api, "solve_ahead", lambda _s: None)  # everything in order
+    assert full_report(resolve("ukraine-2025"), samples=200, seed=5) == ahead

@@ -140,17 +140,22 @@ def _ranks(x: NDArray[np.float64]) -> NDArray[np.float64]:
     seconds on two cores, out of ``accord robustness``, ``report`` and ``demo``.)
     """
     s, k = x.shape
-    order = np.argsort(x, axis=0, kind="stable")
-    ordered = np.take_along_axis(x, order, axis=0)
-    starts = np.ones((s, k), dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    group = (np.cumsum(starts, axis=0) - 1) + np.arange(k) * s  # tie groups, per column
-    position = np.broadcast_to(np.arange(1.0, s + 1.0)[:, None], (s, k))
-    total = np.bincount(group.ravel(), weights=position.ravel(), minlength=s * k)
-    size = np.bincount(group.ravel(), minlength=s * k)
-    ranks = np.empty((s, k))
-    np.put_along_axis(ranks, order, (total / np.maximum(size, 1))[group], axis=0)
-    return ranks
+    if s == 0:
+        return np.zeros((s, k))
+    xt = np.ascontiguousarray(x.T)  # one contiguous row per column: sorts run faster
+    order = np.argsort(xt, axis=1)  # any sort: tied values get one shared rank below
+    ordered = np.take_along_axis(xt, order, axis=1)
+    starts = np.ones((k, s), dtype=bool)  # a tie group starts here (in sorted order)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ends = np.ones((k, s), dtype=bool)  # ... and ends here
+    ends[:, :-1] = starts[:, 1:]
+    index = np.arange(s)
+    first = np.maximum.accumulate(np.where(starts, index, 0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, index, s - 1)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty((k, s))
+    # positions first..last (from 0) share the mean rank (first + last) / 2 + 1, exactly
+    np.put_along_axis(ranks, order, (first + last) / 2.0 + 1.0, axis=1)
+    return np.asarray(ranks.T)
 
 
 def _centred_ranks(x: NDArray[np.float64]) -> NDArray[np.float64]:

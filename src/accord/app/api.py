@@ -15,8 +15,10 @@ same scenario compile it once.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -96,9 +98,35 @@ __all__ = [
 #: Per scenario object (``id``): its compiled tables and the exact results already
 #: computed for it (a scenario is immutable, so an answer never goes stale); dropped when
 #: the scenario is collected.
-_TABLES: dict[int, tuple[weakref.ref[Scenario], Tables, dict[tuple[object, ...], Any]]] = {}
+_TABLES: dict[int, tuple[weakref.ref[Scenario], Tables, dict[tuple[object, ...], _Once]]] = {}
+#: Guards ``_TABLES`` and each scenario's memo (not the computations themselves).
+_LOCK = threading.Lock()
+#: Background threads of :func:`solve_ahead` (created on first use).
+_AHEAD: list[ThreadPoolExecutor] = []
 #: Improvements computed to decide dominance: the best one (reused by the report).
 DOMINANCE_IMPROVEMENTS = 1
+
+
+class _Once:
+    """One memoised result: computed by the first thread that asks, awaited by the rest.
+
+    A computation that raises stores nothing, so the next caller computes (and raises)
+    again in its own thread.
+    """
+
+    __slots__ = ("done", "lock", "value")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.done = False
+        self.value: Any = None
+
+    def get(self, make: Callable[[], Any]) -> Any:
+        with self.lock:
+            if not self.done:
+                self.value = make()
+                self.done = True
+            return self.value
 
 
 def load(scenario: ScenarioLike) -> Scenario:
@@ -114,24 +142,52 @@ def tables(scenario: Scenario) -> Tables:
 
 
 def _entry(scenario: Scenario) -> tuple[weakref.ref[Scenario], Tables,
-                                        dict[tuple[object, ...], Any]]:
+                                        dict[tuple[object, ...], _Once]]:
     key = id(scenario)
-    hit = _TABLES.get(key)
-    if hit is not None and hit[0]() is scenario:
-        return hit
-    memo: dict[tuple[object, ...], Any] = {}
-    entry = (weakref.ref(scenario, lambda _r: _TABLES.pop(key, None)),
-             compile_scenario(scenario), memo)
-    _TABLES[key] = entry
-    return entry
+    with _LOCK:
+        hit = _TABLES.get(key)
+        if hit is not None and hit[0]() is scenario:
+            return hit
+        memo: dict[tuple[object, ...], _Once] = {}
+        entry = (weakref.ref(scenario, lambda _r: _TABLES.pop(key, None)),
+                 compile_scenario(scenario), memo)
+        _TABLES[key] = entry
+        return entry
 
 
 def _memo(scenario: Scenario, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
-    """``make()`` computed once per scenario object and ``key``."""
+    """``make()`` computed once per scenario object and ``key`` (thread-safe)."""
     memo = _entry(scenario)[2]
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
+    with _LOCK:
+        once = memo.get(key)
+        if once is None:
+            once = memo[key] = _Once()
+    return once.get(make)
+
+
+def solve_ahead(scenario: ScenarioLike) -> None:
+    """Start, in two background threads, the exact results a report of ``scenario`` shows.
+
+    The post-settlement search that decides each draft's dominance (and fills the report's
+    improvements table) and the four concepts. HiGHS releases the interpreter lock while
+    it solves, so they run beside the caller's own work (robustness, comparisons); the
+    functions that need them (:func:`evaluate`, :func:`improve`, :func:`solve`) take the
+    results, or wait for a computation under way instead of starting it again. Errors
+    (no agreement) are left for those functions to raise.
+    """
+    from accord.solve.milp import new_highs
+
+    s = load(scenario)
+    new_highs()  # HiGHS's first instance silences standard output briefly: not in a thread
+    with _LOCK:
+        if not _AHEAD:
+            _AHEAD.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="accord-solve"))
+        pool = _AHEAD[0]
+    for p in s.plans:
+        if not p.no_deal:
+            pool.submit(_improvements, s, tuple(s.indices(p)), "nash", DOMINANCE_IMPROVEMENTS)
+    for concept in ("egalitarian", "nash", "ks", "welfare"):
+        pool.submit(_solution, s, concept)
 
 
 def _solution(s: Scenario, concept: str) -> Solution:

@@ -82,6 +82,7 @@ def report(
     s = load(scenario)
     check_folder(output)
     warm_up()  # the chart engine starts while the numbers are computed
+    api.solve_ahead(s)  # and the solver beside the Monte Carlo run
     result = run_robustness(s, None, samples, seed, quiet=False)
     write_atomic(output, make_report(s, samples=samples, seed=seed, robustness=result))
     console.print(str(output.resolve()), highlight=False, soft_wrap=True)
@@ -133,6 +134,7 @@ def demo(
     start = time.perf_counter()
     warm_up()  # the chart engine starts while the numbers are computed
     s = load(DEMO_SCENARIO)
+    api.solve_ahead(s)  # the exact results the report shows, beside the evaluation
     console.print(f"[bold]{s.title}[/bold]: {len(s.parties)} parties, {len(s.issues)} points, "
                   f"{len(s.plans)} plans; rule: {s.ratification.describe()}", highlight=False)
     evaluation = api.evaluate(s)

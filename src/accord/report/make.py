@@ -81,10 +81,11 @@ def report(scenario: api.ScenarioLike, *, samples: int = SAMPLES, seed: int = 20
     """
     s = api.load(scenario)
     warm_up()  # the chart engine starts while the numbers are computed
-    evaluation = evaluation or api.evaluate(s)
+    api.solve_ahead(s)  # the solves run beside robustness and the comparisons
     robustness = robustness or api.robustness(s, samples=samples, seed=seed,
                                               progress=progress)
     comparisons = list(chain) if chain is not None else api.chain(s)
+    evaluation = evaluation or api.evaluate(s)
     extras = [deal_extra(s, solutions)]
     flips = sensitivity_extra(s)
     if flips is not None:
