@@ -57,13 +57,19 @@ class _LineMap:
 
     def __init__(self, root: yaml.Node | None) -> None:
         self.lines: dict[Path_, int] = {}
+        self._keys: list[Path_] = []  # the keys of ``lines`` in the order they came
         if root is not None:
             self._walk(root, ())
+
+    def _add(self, path: Path_, line: int) -> None:
+        if path not in self.lines:
+            self.lines[path] = line
+            self._keys.append(path)
 
     def _walk(self, node: yaml.Node, path: Path_) -> None:
         if path in self.lines:
             return
-        self.lines[path] = node.start_mark.line + 1
+        self._add(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
@@ -71,16 +77,19 @@ class _LineMap:
                     self.lines[(*path, key.value)] = key.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode):
             for k, item in enumerate(node.value):
+                first = len(self._keys)
                 self._walk(item, (*path, k))
                 ident = _scalar_id(item)
                 if ident is not None:  # lists of things with ids: also reachable by id
-                    self.lines.setdefault((*path, ident), item.start_mark.line + 1)
-                    self._alias((*path, k), (*path, ident))
+                    self._add((*path, ident), item.start_mark.line + 1)
+                    # every key under (*path, k) came with this walk: alias just those
+                    # (not a scan of the whole map per item)
+                    self._alias((*path, k), (*path, ident), self._keys[first:])
 
-    def _alias(self, src: Path_, dst: Path_) -> None:
-        for key, line in list(self.lines.items()):
+    def _alias(self, src: Path_, dst: Path_, keys: list[Path_]) -> None:
+        for key in keys:
             if key[: len(src)] == src:
-                self.lines.setdefault(dst + key[len(src):], line)
+                self._add(dst + key[len(src):], self.lines[key])
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """Line of ``path``, or of its closest ancestor present in the document."""
