@@ -69,7 +69,7 @@ def test_epsilon_constraint_equals_enumeration(scenario, ir):
 @given(scenarios(min_parties=2, max_parties=4, max_issues=4))
 def test_weighted_sums_find_only_pareto_optimal_points(scenario):
     b = brute(scenario)
-    front = pareto_frontier(b.tables, method="weighted-sums", max_weights=30)
+    front = pareto_frontier(b.tables, method="weighted-sums", max_weights=12)
     assert not front.exact
     check_frontier(b, front, complete=False)
 
