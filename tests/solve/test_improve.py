@@ -51,3 +51,29 @@ def test_milp_and_enumeration_find_the_same_best_improvement():
         milp = post_settlement(tables, tentative, rank_by=rank_by, method="milp", limit=3)
         assert not enum.pareto_optimal and not milp.pareto_optimal and milp.proven
         assert abs(enum.improvements[0].score - milp.improvements[0].score) <= 1e-9
+
+
+def test_each_next_nash_improvement_is_the_best_of_the_rest() -> None:
+    """The no-good-cut series (sharing its tangent cuts) against brute force, step by step."""
+    from accord.model import ACTIVE, EPS
+
+    for seed in (4, 7, 12):
+        tables = random_tables(np.random.default_rng(seed), n_issues=6, n_options=3,
+                               n_parties=3, n_terms=6, n_links=2)
+        block = admissible_block(tables)
+        k = int(np.argsort(block.utilities.sum(axis=1))[len(block) // 10])
+        tentative = tables.layout.decode(block.ids[k:k + 1])[0]
+        gains = block.utilities - block.utilities[k]
+        rest = (gains >= -EPS).all(axis=1) & (gains.max(axis=1) >= EPS)
+        res = post_settlement(tables, tentative, rank_by="nash", method="milp", limit=4,
+                              pareto_only=False)
+        assert res.proven and 0 < len(res.improvements) <= 4
+        found = {tuple(imp.package): imp for imp in res.improvements}
+        order = sorted(found.values(), key=lambda imp: -imp.score)
+        for imp in order:  # the series found them best first
+            g = np.maximum(gains[rest], 0.0)
+            active = g.max(axis=0) > ACTIVE
+            best = float(np.prod(g[:, active], axis=1).max())
+            mine = float(np.prod(np.maximum(imp.gains, 0.0)[active]))
+            assert mine >= best - 1e-9 * max(1.0, best), seed
+            rest &= block.ids != tables.layout.encode(imp.package[None, :])[0]

@@ -407,7 +407,7 @@ def kalai_smorodinsky(tables: Tables | Problem, *,
 
 # ----------------------------------------------------------------------- Nash
 def _nash_oa(run: _Run, enc: Encoding, parties: list[int], start: IntArray,
-             max_rounds: int) -> IntArray:
+             max_rounds: int, known: dict[int, list[float]] | None = None) -> IntArray:
     """Maximise ``sum_{p in parties} log g_p`` by outer approximation with tangent cuts.
 
     Kelley, "The cutting-plane method for solving convex programs", *J. SIAM* 8(4), 1960;
@@ -432,6 +432,11 @@ def _nash_oa(run: _Run, enc: Encoding, parties: list[int], start: IntArray,
            feasibility tolerance on the cut rows (``w_p`` may exceed a cut by
            ``FEAS_TOL / a``); the optimum then counts as proven when the gap is within
            ``NASH_LOG_GAP`` plus that allowance.
+
+    ``known``: tangent points (gains, per party) found by earlier solves with the same
+    disagreement point; those within ``[l_p, G_p]`` join the grid of step 2, and the points
+    of step 4 are appended to it. Every tangent of ``log`` bounds it from above, so these
+    cuts stay valid whatever else changed (packages excluded since, a new floor).
     """
     pr = run.problem
     d = run.d
@@ -462,6 +467,10 @@ def _nash_oa(run: _Run, enc: Encoding, parties: list[int], start: IntArray,
             if a >= cap[i]:
                 break
             a = min(cap[i], a * ratio)
+        for a in (known or {}).get(p, ()):
+            if floor_gain[i] < a < cap[i] and min(abs(b - a) for b in points[i]) > 1e-12 * a:
+                _tangent(enc, p, col, a, float(d[p]))
+                points[i].append(a)
     enc.maximise(w, [1.0] * len(w))
     for _ in range(max_rounds):
         res = run.solve(enc, best)
@@ -482,6 +491,8 @@ def _nash_oa(run: _Run, enc: Encoding, parties: list[int], start: IntArray,
                     and min(abs(b - a) for b in points[i]) > 1e-12 * a):
                 _tangent(enc, p, w[i], a, float(d[p]))
                 points[i].append(a)
+                if known is not None:
+                    known.setdefault(p, []).append(a)
                 added += 1
         if added == 0:
             # no cut separates the incumbent: what is left of the gap is the solver's row
@@ -499,7 +510,8 @@ def _tangent(enc: Encoding, party: int, w: int, a: float, d: float) -> None:
 
 def nash(tables: Tables | Problem, *, disagreement: FloatArray | None = None,
          method: Method = "auto", threshold: int = THRESHOLD, max_rounds: int = 200,
-         exclude: Sequence[IntArray] = (), time_limit: float | None = None) -> Solution:
+         exclude: Sequence[IntArray] = (), time_limit: float | None = None,
+         cuts: dict[int, list[float]] | None = None) -> Solution:
     """Maximise the product of gains over the disagreement point.
 
     Nash, "The bargaining problem", *Econometrica* 18(2), 1950, on the finite set of
@@ -514,6 +526,10 @@ def nash(tables: Tables | Problem, *, disagreement: FloatArray | None = None,
            keep the parties able to gain, and maximise their least gain; if that is still
            0 every product is 0 and the welfare maximiser is returned, else run the outer
            approximation over those parties.
+
+    ``cuts``: tangent points shared by a series of solves with the same disagreement
+    point (see :func:`_nash_oa`), e.g. the next-best searches of
+    :func:`accord.solve.improve.post_settlement`; read and extended.
 
     Raises:
         NoAgreementError: no admissible package is individually rational.
@@ -547,7 +563,7 @@ def nash(tables: Tables | Problem, *, disagreement: FloatArray | None = None,
         res = run.solve(enc, start)
         assert res.package is not None
         return run.finish(res.package, objective)
-    package = _nash_oa(run, enc, parties, start, max_rounds)
+    package = _nash_oa(run, enc, parties, start, max_rounds, cuts)
     return run.finish(package, objective)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -144,7 +144,8 @@ def post_settlement(
            party can rise by ``EPS`` (each solve ``Optimal`` with gap at most ``1e-9``)
            nobody can gain without another losing: the package is Pareto-optimal. Otherwise
            solve the ranking concept with disagreement point ``u_t`` up to ``limit`` times,
-           each time excluding the packages found (and ``t``) by a no-good cut.
+           each time excluding the packages found (and ``t``) by a no-good cut (Nash: each
+           search starts with the tangent cuts the earlier ones found).
 
     Args:
         tables: compiled tables (or a :class:`Problem`).
@@ -214,10 +215,12 @@ def _milp(problem: Problem, t: IntArray, base: FloatArray, rank_by: RankBy, limi
               "egalitarian": concepts.egalitarian}[rank_by]
     exclude: list[IntArray] = [t]
     packages: list[IntArray] = []
+    # the Nash searches share their tangent cuts: the next best starts with those found
+    extra: dict[str, Any] = {"cuts": {}} if rank_by == "nash" else {}
     for _ in range(limit):
         try:
             sol = solver(problem, disagreement=base, method="milp", exclude=exclude,
-                         time_limit=time_limit)
+                         time_limit=time_limit, **extra)
         except NoAgreementError:
             break
         statuses.add(sol.status)
