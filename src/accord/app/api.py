@@ -169,11 +169,12 @@ def solve_ahead(scenario: ScenarioLike) -> None:
     """Start, in two background threads, the exact results a report of ``scenario`` shows.
 
     The post-settlement search that decides each draft's dominance (and fills the report's
-    improvements table) and the four concepts. HiGHS releases the interpreter lock while
-    it solves, so they run beside the caller's own work (robustness, comparisons); the
-    functions that need them (:func:`evaluate`, :func:`improve`, :func:`solve`) take the
-    results, or wait for a computation under way instead of starting it again. Errors
-    (no agreement) are left for those functions to raise.
+    improvements table), the four concepts, then each draft's :func:`sensitivity`. HiGHS
+    releases the interpreter lock while it solves (and numpy while it works on large
+    arrays), so they run beside the caller's own work (robustness, comparisons); the
+    functions that need them (:func:`evaluate`, :func:`improve`, :func:`solve`,
+    :func:`sensitivity`) take the results, or wait for a computation under way instead of
+    starting it again. Errors (no agreement) are left for those functions to raise.
     """
     from accord.solve.milp import new_highs
 
@@ -188,6 +189,9 @@ def solve_ahead(scenario: ScenarioLike) -> None:
             pool.submit(_improvements, s, tuple(s.indices(p)), "nash", DOMINANCE_IMPROVEMENTS)
     for concept in ("egalitarian", "nash", "ks", "welfare"):
         pool.submit(_solution, s, concept)
+    for p in s.plans:  # then what flips each draft (numpy, mostly)
+        if not p.no_deal:
+            pool.submit(sensitivity, s, p)
 
 
 def _solution(s: Scenario, concept: str) -> Solution:
