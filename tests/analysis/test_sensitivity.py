@@ -225,3 +225,20 @@ def test_bad_requests_are_clear_errors() -> None:
     moved = with_change(s, "preferences.A.values.y.b", 0.5).preferences["A"].values["y"]["b"]
     assert moved.value == 0.5 and moved.dist is not None and moved.dist.low == 0.2
     assert isinstance(s.preferences["A"], Preferences)
+
+
+@pytest.mark.parametrize("name", ["ukraine-2025", "harbour-teaching", "gaza-2025"])
+def test_one_party_tables_equal_that_partys_columns_of_the_full_tables(name: str) -> None:
+    s = accord.load(name)
+    space = ParameterSpace(s)
+    theta = space.sample(np.random.default_rng(3), 40)
+    full = space.build(theta)
+    packages = np.stack([s.indices(p) for p in s.plans if not p.no_deal])
+    every = full.utilities_all_draws(packages)
+    for p in range(len(s.parties)):
+        one = space.build(theta, party=p)
+        np.testing.assert_array_equal(one.util[:, :, p], full.util[:, :, p])
+        np.testing.assert_array_equal(one.reservation[:, p], full.reservation[:, p])
+        np.testing.assert_array_equal(one.base[:, p], full.base[:, p])
+        np.testing.assert_array_equal(one.utilities_all_draws(packages)[:, :, p],
+                                      every[:, :, p])

@@ -155,7 +155,7 @@ class _Party:
         out = np.empty(theta.shape[0])
         step = 4096
         for start in range(0, theta.shape[0], step):
-            tables = self.space.build(theta[start:start + step])
+            tables = self.space.build(theta[start:start + step], party=self.party)
             u = tables.utilities_all_draws(self.package)[:, 0, self.party]
             out[start:start + step] = u - tables.reservation[:, self.party]
         return out

@@ -380,8 +380,13 @@ class ParameterSpace:
                 red[self.layout.offsets[i] + k, p] = True
         return red
 
-    def build(self, theta: FloatArray | None = None) -> Tables:
-        """Tables for parameter draws ``theta`` of shape ``(S, K)`` (default: nominal)."""
+    def build(self, theta: FloatArray | None = None, *, party: int | None = None) -> Tables:
+        """Tables for parameter draws ``theta`` of shape ``(S, K)`` (default: nominal).
+
+        With ``party``, only that party's columns are computed and every other party's are
+        left at zero (utility 0, reservation 0): for callers that read one party (the
+        sensitivity grid), a fraction of the work.
+        """
         if theta is None:
             theta = self.nominal[None, :]
         theta = np.atleast_2d(np.asarray(theta, dtype=np.float64))
@@ -398,6 +403,9 @@ class ParameterSpace:
         padded = np.concatenate([theta, np.zeros((s_count, 1))], axis=1)  # index -1 -> 0
         t0 = 0
         for p, plan in enumerate(self._plans):
+            if party is not None and p != party:
+                t0 += len(plan.terms)
+                continue
             values = padded[:, plan.values]
             for flat, c_idx, b_idx in plan.commitments:
                 c = theta[:, c_idx]
