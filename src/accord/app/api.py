@@ -90,6 +90,7 @@ __all__ = [
     "robustness",
     "sensitivity",
     "solve",
+    "solve_ahead",
     "solve_all",
     "tables",
     "zopa",
