@@ -74,3 +74,15 @@ def test_solving_ahead_gives_the_answers_of_solving_in_order() -> None:
     in_order = api.load(str(TINY))  # a separate scenario object: nothing shared
     assert ahead is not in_order
     assert _answers(ahead) == _answers(in_order)
+
+
+def test_cancelling_drops_the_queue_and_the_answers_stay_right() -> None:
+    s = api.load(str(TINY))
+    api.solve_ahead(s)
+    api.cancel_ahead()
+    assert api._AHEAD == []
+    api.cancel_ahead()  # nothing queued: nothing to do
+    # whatever was dropped is computed when asked
+    assert _answers(s) == _answers(api.load(str(TINY)))
+    api.solve_ahead(s)  # a new pool
+    assert len(api._AHEAD) == 1

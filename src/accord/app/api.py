@@ -75,6 +75,7 @@ def _concept(concept: str) -> Callable[[Tables], Solution]:
 
 __all__ = [
     "CONCEPTS",
+    "cancel_ahead",
     "chain",
     "compare",
     "divide",
@@ -185,14 +186,24 @@ def solve_ahead(scenario: ScenarioLike) -> None:
         if not _AHEAD:
             _AHEAD.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="accord-solve"))
         pool = _AHEAD[0]
-    for p in s.plans:
-        if not p.no_deal:
-            pool.submit(_improvements, s, tuple(s.indices(p)), "nash", DOMINANCE_IMPROVEMENTS)
+    drafts = [p for p in s.plans if not p.no_deal]
+    for p in drafts:
+        pool.submit(_improvements, s, tuple(s.indices(p)), "nash", DOMINANCE_IMPROVEMENTS)
     for concept in ("egalitarian", "nash", "ks", "welfare"):
         pool.submit(_solution, s, concept)
-    for p in s.plans:  # then what flips each draft (numpy, mostly)
-        if not p.no_deal:
-            pool.submit(sensitivity, s, p)
+    for p in drafts:  # then what flips each draft (numpy, mostly)
+        pool.submit(sensitivity, s, p)
+
+
+def cancel_ahead() -> None:
+    """Drop the work :func:`solve_ahead` queued and has not started (a solve under way ends).
+
+    For a command that stops early (an error, Ctrl-C): the interpreter waits for the
+    background threads at exit, and would otherwise run every queued solve first.
+    """
+    with _LOCK:
+        if _AHEAD:
+            _AHEAD.pop().shutdown(wait=False, cancel_futures=True)
 
 
 def _solution(s: Scenario, concept: str) -> Solution:

@@ -83,8 +83,12 @@ def report(
     check_folder(output)
     warm_up()  # the chart engine starts while the numbers are computed
     api.solve_ahead(s)  # and the solver beside the Monte Carlo run
-    result = run_robustness(s, None, samples, seed, quiet=False)
-    write_atomic(output, make_report(s, samples=samples, seed=seed, robustness=result))
+    try:
+        result = run_robustness(s, None, samples, seed, quiet=False)
+        text = make_report(s, samples=samples, seed=seed, robustness=result)
+    finally:
+        api.cancel_ahead()  # on an error or Ctrl-C, exit without the queued solves
+    write_atomic(output, text)
     console.print(str(output.resolve()), highlight=False, soft_wrap=True)
 
 
@@ -137,23 +141,26 @@ def demo(
     api.solve_ahead(s)  # the exact results the report shows, beside the evaluation
     console.print(f"[bold]{s.title}[/bold]: {len(s.parties)} parties, {len(s.issues)} points, "
                   f"{len(s.plans)} plans; rule: {s.ratification.describe()}", highlight=False)
-    evaluation = api.evaluate(s)
-    print_evaluation(s, list(evaluation))
-    result = run_robustness(s, None, samples, seed, quiet=False)
-    console.print(robustness_table(s, result.raw))
-    comparisons = api.chain(s)
-    if comparisons:
-        console.print(chain_table(s, comparisons))
-    solutions = solutions_if_any(s)
-    if solutions:
-        console.print(solve_table(s, solutions))
-    else:
-        console.print("no zone of agreement at the nominal values: no admissible package gives "
-                      "every party its reservation, so no bargaining solution exists")
-    with console.status("simulating the backchannel experiment"):
-        text = make_report(s, samples=samples, seed=seed, evaluation=evaluation,
-                           robustness=result, chain=comparisons, solutions=solutions,
-                           experiment_runs=EXPERIMENT_RUNS)
+    try:
+        evaluation = api.evaluate(s)
+        print_evaluation(s, list(evaluation))
+        result = run_robustness(s, None, samples, seed, quiet=False)
+        console.print(robustness_table(s, result.raw))
+        comparisons = api.chain(s)
+        if comparisons:
+            console.print(chain_table(s, comparisons))
+        solutions = solutions_if_any(s)
+        if solutions:
+            console.print(solve_table(s, solutions))
+        else:
+            console.print("no zone of agreement at the nominal values: no admissible package "
+                          "gives every party its reservation, so no bargaining solution exists")
+        with console.status("simulating the backchannel experiment"):
+            text = make_report(s, samples=samples, seed=seed, evaluation=evaluation,
+                               robustness=result, chain=comparisons, solutions=solutions,
+                               experiment_runs=EXPERIMENT_RUNS)
+    finally:
+        api.cancel_ahead()  # on an error or Ctrl-C, exit without the queued solves
     console.print(f"backchannel experiment ({EXPERIMENT_RUNS} preference draws): see the "
                   "report's section, or `accord experiment backchannel` for more runs")
     write_atomic(output, text)
