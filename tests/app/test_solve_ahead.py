@@ -86,3 +86,19 @@ def test_cancelling_drops_the_queue_and_the_answers_stay_right() -> None:
     assert _answers(s) == _answers(api.load(str(TINY)))
     api.solve_ahead(s)  # a new pool
     assert len(api._AHEAD) == 1
+
+
+def test_no_agreement_is_an_answer_kept_like_any_other() -> None:
+    from accord.model import NoAgreementError
+
+    s = load_scenario(TINY)
+    calls: list[int] = []
+
+    def none() -> object:
+        calls.append(1)
+        raise NoAgreementError("no package gives everyone its reservation")
+
+    for _ in range(2):
+        with pytest.raises(NoAgreementError):
+            api._memo(s, ("test", "no agreement"), none)
+    assert len(calls) == 1

@@ -46,7 +46,7 @@ from accord.app.results import (
     ZopaResult,
 )
 from accord.app.whatif import Adjustment, adjusted
-from accord.model import EPS, InvalidPlanError, NoAgreementError, Plan, Scenario
+from accord.model import EPS, AccordError, InvalidPlanError, NoAgreementError, Plan, Scenario
 
 if TYPE_CHECKING:
     from accord.solve.concepts import Solution
@@ -112,22 +112,29 @@ DOMINANCE_IMPROVEMENTS = 1
 class _Once:
     """One memoised result: computed by the first thread that asks, awaited by the rest.
 
-    A computation that raises stores nothing, so the next caller computes (and raises)
-    again in its own thread.
+    An answer that is an :class:`~accord.model.AccordError` (no agreement, a space too
+    large) is kept and raised again to every caller; any other exception stores nothing,
+    so the next caller computes again in its own thread.
     """
 
-    __slots__ = ("done", "lock", "value")
+    __slots__ = ("done", "error", "lock", "value")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.done = False
         self.value: Any = None
+        self.error: AccordError | None = None
 
     def get(self, make: Callable[[], Any]) -> Any:
         with self.lock:
             if not self.done:
-                self.value = make()
+                try:
+                    self.value = make()
+                except AccordError as exc:
+                    self.error = exc
                 self.done = True
+            if self.error is not None:
+                raise self.error.with_traceback(None)
             return self.value
 
 
