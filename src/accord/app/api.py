@@ -34,6 +34,7 @@ from accord.analysis.lint import lint as find_smells
 from accord.analysis.ratify import ratified
 from accord.analysis.tables import Tables, compile_scenario
 from accord.app.catalog import resolve, source_of
+from accord.app.openings import Opening, opening, relaxations
 from accord.app.results import (
     ComparisonResult,
     Evaluation,
@@ -86,6 +87,7 @@ __all__ = [
     "improve",
     "lint",
     "load",
+    "openings",
     "ratifies",
     "reservations",
     "robustness",
@@ -367,7 +369,9 @@ def improve(scenario: ScenarioLike, plan: PlanLike, *, rank_by: RankBy = "nash",
     p = _plan(s, plan)
     if p.no_deal:
         raise InvalidPlanError("'no deal' has no package to improve; try `accord zopa`")
-    return ImprovementResult(s, p.id, _improvements(s, tuple(s.indices(p)), rank_by, limit))
+    package = tuple(s.indices(p))
+    admissible = bool(tables(s).admissible(np.asarray([package], dtype=np.int64))[0])
+    return ImprovementResult(s, p.id, _improvements(s, package, rank_by, limit), admissible)
 
 
 def zopa(scenario: ScenarioLike, *, samples: int = 200_000, seed: int = 2025) -> ZopaResult:
@@ -457,6 +461,22 @@ def chain(scenario: ScenarioLike, plans: Sequence[PlanLike] | None = None
     s = load(scenario)
     seq = [_plan(s, p) for p in plans] if plans is not None else draft_chain(s)
     return [compare(s, a, b) for a, b in revision_steps(seq)]
+
+
+def openings(scenario: ScenarioLike, concept: Concept = "nash") -> list[Opening]:
+    """What a "no agreement" rests on: each structural assumption relaxed alone.
+
+    Every soft red line of one party dropped, or one domestic constituent not consulted
+    (:func:`accord.app.openings.relaxations`), then the same exact ``concept`` solved
+    again. Empty when the scenario makes no such assumption.
+    """
+    s = load(scenario)
+
+    def solve_one(relaxed: Scenario) -> tuple[dict[str, float], dict[str, str]]:
+        r = solve(relaxed, concept)
+        return r.utilities, r.choices
+
+    return [opening(r, solve_one) for r in relaxations(s)]
 
 
 def lint(scenario: ScenarioLike) -> LintResult:

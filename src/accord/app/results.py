@@ -253,11 +253,28 @@ class ImprovementResult:
     scenario: Scenario
     plan: str
     raw: Improvements
+    #: whether the plan itself is admissible (no red line, linkage or constituent veto)
+    admissible: bool = True
 
     @property
     def pareto_optimal(self) -> bool:
-        """No package is better for someone and worse for nobody."""
+        """No admissible package is better for someone and worse for nobody.
+
+        For an inadmissible plan this says only that nothing admissible improves on it;
+        :attr:`verdict` words the difference.
+        """
         return self.raw.pareto_optimal
+
+    @property
+    def verdict(self) -> str:
+        """What "no improvement" means for this plan, in words."""
+        if not self.raw.pareto_optimal:
+            return "can be improved for everyone"
+        if self.admissible:
+            return "already Pareto-optimal"
+        return ("no admissible package is as good for everyone, but the draft itself crosses "
+                "a red line, breaks a linkage or is vetoed by a consulted constituent, so it "
+                "is not a Pareto-optimal agreement")
 
     def items(self) -> list[dict[str, Any]]:
         """The improvements, best first, in the scenario's words."""
@@ -285,7 +302,8 @@ class ImprovementResult:
         r = self.raw
         return {
             "scenario": self.scenario.id, "plan": self.plan, "rank_by": r.rank_by,
-            "pareto_optimal": r.pareto_optimal, "improvements": self.items(),
+            "pareto_optimal": r.pareto_optimal, "admissible": self.admissible,
+            "verdict": self.verdict, "improvements": self.items(),
             "count": r.count,
             "proof": {"text": r.proof, "method": r.method, "status": r.status,
                       "gap": r.gap, "proven": r.proven},
@@ -295,7 +313,7 @@ class ImprovementResult:
     def _repr_html_(self) -> str:
         ids = self.scenario.party_ids
         if self.pareto_optimal:
-            return (f"<p>{escape(self.plan)} is Pareto-optimal "
+            return (f"<p>{escape(self.plan)}: {escape(self.verdict)} "
                     f"({'proven' if self.raw.proven else 'not proven'}): "
                     f"{escape(self.raw.proof)}</p>")
         rows = [[k, *[f"{it['gains'][p]:+.3f}" for p in ids],

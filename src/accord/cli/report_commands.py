@@ -13,6 +13,7 @@ from rich.table import Table
 
 from accord.app import api
 from accord.app.catalog import bundled_names
+from accord.app.openings import describe
 from accord.app.results import ComparisonResult, SolveResult
 from accord.cli.common import EXIT_BAD_INPUT, console, err_console, guarded, load
 from accord.cli.core_commands import print_evaluation, robustness_table, run_robustness
@@ -155,6 +156,8 @@ def demo(
         else:
             console.print("no zone of agreement at the nominal values: no admissible package "
                           "gives every party its reservation, so no bargaining solution exists")
+            for line in (describe(s, o) for o in api.openings(s)):
+                console.print(f"  {line}", highlight=False, markup=False)
         with console.status("simulating the backchannel experiment"):
             text = make_report(s, samples=samples, seed=seed, evaluation=evaluation,
                                robustness=result, chain=comparisons, solutions=solutions,

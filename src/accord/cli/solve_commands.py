@@ -192,7 +192,7 @@ def improve(
         return
     result, tentative, ids, items = answer.raw, s.plan(plan), s.party_ids, answer.items()
     if result.pareto_optimal:
-        console.print(f"[green]{tentative.name} is already Pareto-optimal[/green] "
+        console.print(f"[green]{tentative.name}: {answer.verdict}[/green] "
                       f"({'proven' if result.proven else 'not proven'}): {result.proof}")
         return
     table = Table("#", *[f"Δ{p}" for p in ids], "points that change", "who gains",

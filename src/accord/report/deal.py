@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from accord.app import api
+from accord.app.openings import describe
 from accord.app.results import ImprovementResult, SolveResult, package_differences
 from accord.model import Scenario
 from accord.report.charts import Chart
@@ -38,6 +40,12 @@ def deal_section(scenario: Scenario, solutions: Sequence[SolveResult],
                  "no efficient, fair package to show. The robustness section shows how often "
                  "each draft is ratified when the uncertain numbers and the soft red lines "
                  "vary.</p>"]
+        lines = [describe(scenario, o) for o in api.openings(scenario)]
+        if lines:
+            parts.append("<p>What this rests on: each structural assumption relaxed alone, "
+                         "and the exact Nash package then (the points the assumption is "
+                         "about, and each party's utility).</p><ul>"
+                         + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>")
     else:
         parts = [
             "<p>Exact solution concepts over every admissible package (no red line crossed, "
@@ -60,7 +68,7 @@ def deal_section(scenario: Scenario, solutions: Sequence[SolveResult],
     for result in improvements:
         plan_id, imp = result.plan, result.raw
         if imp.pareto_optimal:
-            imp_rows.append([esc(plan_id), "already Pareto-optimal", esc(imp.proof), "", ""])
+            imp_rows.append([esc(plan_id), esc(result.verdict), esc(imp.proof), "", ""])
             continue
         best = imp.improvements[0]
         changed = ", ".join(scenario.issues[int(i)].title for i in best.changed)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from accord.app import api
 from accord.app.assumptions import Assumption, assumptions, linkage_words
+from accord.app.openings import describe
 from accord.app.results import Comparison, FrontierResult, PlanEvaluation
 from accord.app.whatif import Adjustment
 from accord.model import (
@@ -484,9 +485,12 @@ def _concepts(ws: Workspace, name: str) -> tuple[list[ConceptRow], str]:
         try:
             result = ws.solution(name, concept)
         except NoAgreementError:
+            rests = " ".join(f"{describe(ws.get(name).scenario, o).capitalize()}."
+                             for o in api.openings(ws.get(name).scenario))
             return [], ("No admissible package gives every party its reservation: there is "
                         "no zone of agreement, so no Nash, Kalai–Smorodinsky, egalitarian "
-                        "or welfare package.")
+                        "or welfare package." + (f" What this rests on: {rests}" if rests
+                                                 else ""))
         proof = (f"proven optimal ({result.raw.method})" if result.raw.proven
                  else f"NOT proven ({result.raw.status}, gap {result.raw.gap:.1e})")
         rows.append(ConceptRow(concept, label, result.utilities, result.choices, proof))
@@ -516,7 +520,8 @@ def _improvements(ws: Workspace, loaded: Loaded, plan: Plan, top: int = 3
         note = (f"{len(out)} package(s) that leave no party worse off than {plan.name} and "
                 f"at least one better off, best first. {proof}")
     elif result.pareto_optimal:
-        note = f"{plan.name} is Pareto-optimal: no package improves on it for everyone. {proof}"
+        note = (f"{plan.name}: {result.verdict}; no admissible package improves on it for "
+                f"everyone. {proof}")
     else:
         note = f"No improvement of {plan.name} was found. {proof}"
     return out, note
