@@ -131,9 +131,12 @@ def test_votes_until_ratified(new_browser: Callable[..., Browser], server: Serve
     proposals = call(server.base, room.mediator, "GET", f"/rooms/{room.id}/proposals")
     pid = proposals[0]["id"]
     # Harbour: three of four parties, and the town council (TC) holds a veto.
+    asked: list[str] = []
     for k, party in enumerate(["HA", "SL", "TC"]):
         web = new_browser()
         login(web, room.parties[party])
+        # The package is below SL's reservation: accepting asks first (answered yes here).
+        web.page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
         article = web.page.locator(f"#proposal-{pid}")
         assert article.get_attribute("data-status") == "open"
         web.submit(article.locator("button[value=accept]"))
@@ -142,6 +145,7 @@ def test_votes_until_ratified(new_browser: Callable[..., Browser], server: Serve
         assert status == ("ratified" if k == 2 else "open")
         web.assert_local()
         web.assert_no_errors()
+    assert len(asked) == 1 and "below your reservation" in asked[0]
     web.screenshot("room-ratified")
     final = call(server.base, room.mediator, "GET", f"/rooms/{room.id}/proposals/{pid}")
     assert final["status"] == "ratified"
