@@ -310,3 +310,27 @@ def test_welcome_page_passes_axe(new_browser: Callable[..., Browser], server: Se
     web.page.set_viewport_size(PHONE)
     assert web.page.evaluate("() => document.documentElement.scrollWidth"
                              " <= document.documentElement.clientWidth")
+
+
+def test_plan_editor_hands_its_package_to_the_room(new_browser: Callable[..., Browser],
+                                                   server: Server) -> None:
+    room = fresh_room(server, [])
+    med = new_browser()
+    login(med, room.mediator)
+    med.goto("/web/scenarios/harbour-teaching/plan?base=mediators-draft")
+    med.page.select_option("#c-berths", "two-berths")
+    chosen = {sel.get_attribute("id").removeprefix("c-"): sel.input_value()
+              for sel in med.page.locator("#plan-form select[data-draft]").all()}
+    assert chosen["berths"] == "two-berths"
+    med.submit("#propose-in-room")
+    expect(med.page.locator("#notice")).to_contain_text("plan editor's package")
+    for point, option in chosen.items():
+        assert med.page.input_value(f"#choice-{point}") == option
+    med.page.fill("#propose-title", "From the plan editor")
+    med.submit("#propose-form button[type=submit]")
+    made = call(server.base, room.mediator, "GET", f"/rooms/{room.id}/proposals")
+    assert [p["choices"] for p in made] == [chosen]
+    # A room on another scenario refuses the package, saying why.
+    med.goto("/web/scenarios/ukraine-2025/plan")
+    med.submit("#propose-in-room")
+    assert "does not apply here" in med.page.inner_text("#room-error")

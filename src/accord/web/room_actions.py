@@ -17,13 +17,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from accord.web.render import SECURITY_HEADERS
+from accord.web.render import SECURITY_HEADERS, render
 from accord.web.room import (
     _ID_RE,
     COOKIE,
     ROOMS,
     Api,
     ApiError,
+    _login_page,
     _room_url,
     _same_origin,
     show_room,
@@ -180,8 +181,47 @@ def _verdict_notice(verdict: Mapping[str, Any]) -> str:
             f"{verdict.get('reason', '')}")
 
 
+#: Prefix of the plan editor's point fields (``c.POINT``), as its form sends them.
+PLAN_CHOICE = "c."
+
+
 def action_routes(router: APIRouter) -> None:
-    """Register the room page's form handlers (``POST /web/rooms/{room}/act/{action}``)."""
+    """Register the room page's forms and the plan editor's hand-off.
+
+    Forms post to ``/web/rooms/{room}/act/{action}``; the plan editor's "propose in my
+    room" button reaches ``GET /web/rooms/propose``.
+    """
+
+    @router.get("/rooms/propose", name="web-room-propose-plan")
+    async def propose_from_plan(request: Request, scenario: str = "") -> Response:
+        """The plan editor's package in the proposal form of the mediator's room."""
+        token = request.cookies.get(COOKIE)
+        if not token:
+            return render("room_login.html", 401, tab="rooms", logged_in=False,
+                          error="Log in as the mediator of a room on this scenario to "
+                                "propose the plan editor's package there.")
+        try:
+            async with Api(request, token) as api:
+                me = await api.call("GET", "/me")
+                room = await api.call("GET", f"/rooms/{me['room_id']}")
+        except ApiError as exc:
+            if exc.status == 401:
+                return _login_page(request, "Your session has ended; log in again.", 401)
+            raise
+        room_id = str(room["id"])
+        if (me.get("member") or {}).get("role") != "mediator":
+            return await show_room(request, room_id, status=403,
+                                   error="Only the room's mediator may propose a package.")
+        if scenario != room.get("scenario_id"):
+            return await show_room(request, room_id, status=409,
+                                   error=f"This room negotiates “{room.get('scenario_id')}”, "
+                                         f"not “{scenario}”: the plan editor's package does "
+                                         "not apply here.")
+        prefill = {k.removeprefix(PLAN_CHOICE): v for k, v in request.query_params.items()
+                   if k.startswith(PLAN_CHOICE)}
+        return await show_room(request, room_id, prefill=prefill,
+                               notice="The plan editor's package fills the proposal form "
+                                      "below: give it a title and put it to the vote.")
 
     @router.post("/rooms/{room_id}/act/{action}", name="web-room-act")
     async def act(request: Request, room_id: str, action: str) -> Response:
