@@ -47,13 +47,3 @@ def call(base: str, token: str, method: str, path: str, body: object = None) -> 
         return _ok(c.request(method, path, json=body,
                              headers={"Authorization": f"Bearer {token}"}))
 
-
-def admin_creates_room(base: str, scenario: str, title: str = "Browser-run room"
-                       ) -> tuple[str, str]:
-    """The administrator's bootstrap (API; the workbench has no administrator page):
-    a room on ``scenario``; returns its id and the mediator's token."""
-    with httpx.Client(base_url=base, timeout=60) as c:
-        made = _ok(c.post("/rooms", json={"title": title, "scenario": {"bundled": scenario},
-                                          "mediator_name": "Mediator"},
-                          headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}))
-    return made["room"]["id"], made["token"]

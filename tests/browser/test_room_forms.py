@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 import accord
-from tests.browser.conftest import PATIENCE, Browser, Server
+from tests.browser.conftest import ADMIN_TOKEN, PATIENCE, Browser, Server
 from tests.browser.roomsetup import Room, call, make_room
 
 PARTIES = ["HA", "SL", "FC", "TC"]
@@ -334,3 +334,24 @@ def test_plan_editor_hands_its_package_to_the_room(new_browser: Callable[..., Br
     med.goto("/web/scenarios/ukraine-2025/plan")
     med.submit("#propose-in-room")
     assert "does not apply here" in med.page.inner_text("#room-error")
+
+
+def test_admin_page_opens_a_room_and_refuses_a_wrong_token(
+        new_browser: Callable[..., Browser], server: Server) -> None:
+    web = new_browser(bypass_csp=True)
+    web.goto("/web/rooms/new")
+    assert web.axe_violations() == []
+    web.page.fill("#new-title", "Refused room")
+    web.page.fill("#new-mediator", "Mediator")
+    web.page.fill("#admin-token", "not-the-administrator")
+    web.submit("#new-room-form button[type=submit]")
+    assert "not the administrator's token" in web.page.inner_text("#new-room-error")
+    assert web.page.input_value("#new-title") == "Refused room"  # the form keeps its values
+    web.page.fill("#admin-token", ADMIN_TOKEN)
+    web.page.select_option("#new-scenario", "ukraine-2025")
+    web.submit("#new-room-form button[type=submit]")
+    assert web.page.inner_text("#mediator-token").strip()
+    assert web.axe_violations() == []
+    web.submit("#login-as-mediator")
+    expect(web.page.locator("#desk-h")).to_be_visible()
+    assert "Ukraine" in web.page.inner_text(".room-head")

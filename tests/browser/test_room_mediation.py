@@ -1,13 +1,12 @@
 """A whole mediation run through the browser only (issue 12, items 1 and 5).
 
-The administrator's bootstrap is the one step outside the browser (the API's
-``POST /rooms``: the workbench has no administrator page). Then, in Chromium only: the
-mediator logs in and invites four parties; each delegate redeems its invitation in a
-browser context of its own and saves its preferences with a slider; the mediator puts a
-package to the vote; the parties vote (one is asked to confirm, the package being below
-its reservation); the proposal is ratified; every open page shows each change without a
-reload; and the audit chain verifies, on the mediator's page and with ``accord audit
-verify``.
+In Chromium only: the administrator opens a room on the administrator's page; the
+mediator logs in with the token it shows and invites four parties; each delegate redeems
+its invitation in a browser context of its own and saves its preferences with a slider;
+the mediator puts a package to the vote; the parties vote (one is asked to confirm, the
+package being below its reservation); the proposal is ratified; every open page shows
+each change without a reload; and the audit chain verifies, on the mediator's page and
+with ``accord audit verify``.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from accord.cli import app as cli_app
-from tests.browser.conftest import PATIENCE, Browser, Server
-from tests.browser.roomsetup import admin_creates_room, call
+from tests.browser.conftest import ADMIN_TOKEN, PATIENCE, Browser, Server
+from tests.browser.roomsetup import call
 
 PACKAGE = {"berths": "four-berths", "dredging": "channel-12m", "fishing": "seasonal-closure",
            "fees": "discount-10", "jobs": "quota-25"}
@@ -48,11 +47,21 @@ def test_a_whole_mediation_in_the_browser(new_browser: Callable[..., Browser],
                                           server: Server) -> None:
     if not server.has_service:
         pytest.fail("the mediation service is missing", pytrace=False)
-    room_id, mediator_token = admin_creates_room(server.base, "harbour-teaching")
+    # The administrator opens the room.
+    admin = new_browser()
+    admin.goto("/web/rooms/new")
+    admin.page.fill("#new-title", "Saltmere harbour talks")
+    admin.page.select_option("#new-scenario", "harbour-teaching")
+    admin.page.fill("#new-mediator", "Mediator")
+    admin.page.fill("#admin-token", ADMIN_TOKEN)
+    admin.submit("#new-room-form button[type=submit]")
+    mediator_token = admin.page.inner_text("#mediator-token").strip()
+    admin.assert_no_errors()
 
-    # The mediator logs in and invites the four parties.
+    # The mediator logs in (a browser of its own) and invites the four parties.
     med = new_browser()
     _login(med, mediator_token)
+    room_id = med.page.url.rsplit("/", 1)[1]
     expect(med.page.locator("#desk-h")).to_have_text("Mediator's desk")
     codes = {}
     for pid in RESERVATIONS:

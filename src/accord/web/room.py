@@ -346,8 +346,10 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
     # The forms and the event stream build on this module's Api and page (imported here:
     # they import this module).
     from accord.web.room_actions import action_routes
+    from accord.web.room_admin import admin_routes
     from accord.web.room_live import live_routes
 
+    admin_routes(router)
     action_routes(router)
     live_routes(router)
 
@@ -384,15 +386,11 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
             return _login_page(request, "This form must be sent from this site.", 403)
         form = await request.form()
         code = str(form.get("invitation", "")).strip()
-        name = str(form.get("name", "")).strip()
         if not code or len(code) > _MAX_TOKEN:
             return _login_page(request, "Paste the invitation code you were given.", 400)
-        body: dict[str, str] = {"token": code}
-        if name:
-            body["name"] = name[:200]
         try:
             async with Api(request, "") as anonymous:
-                issued = await anonymous.call("POST", "/invitations/accept", body)
+                issued = await anonymous.call("POST", "/invitations/accept", {"token": code})
             async with Api(request, issued["token"]) as api:
                 me = await api.call("GET", "/me")
                 session = await _session_token(api)
