@@ -8,6 +8,7 @@ hang detector).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -18,14 +19,26 @@ from accord.web.routes import web_router
 from tests.service.conftest import ADMIN_TOKEN, LiveServer, make_settings
 
 
-def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """(event, data) pairs of a stream, skipping comments and the retry line."""
-    name = ""
+def _events(lines: Iterator[str]) -> Iterator[tuple[str, str, str]]:
+    """(event, data, id) of a stream's events, skipping comments and the retry line."""
+    name = ident = ""
     for line in lines:
-        if line.startswith("event: "):
+        if line.startswith("id: "):
+            ident = line.removeprefix("id: ")
+        elif line.startswith("event: "):
             name = line.removeprefix("event: ")
         elif line.startswith("data: "):
-            yield name, line.removeprefix("data: ")
+            yield name, line.removeprefix("data: "), ident
+            name = ident = ""
+
+
+def _page_digest(client: httpx.Client, room: str) -> str:
+    """The digest the room page says it was drawn with (its event stream's ``since``)."""
+    page = client.get(f"/web/rooms/{room}")
+    assert page.status_code == 200, page.text
+    found = re.search(r'/events\?since=([0-9a-f]{64})"', page.text)
+    assert found, "the room page names no digest"
+    return found.group(1)
 
 
 def _app(db_url: str) -> FastAPI:
@@ -58,14 +71,18 @@ def test_stream_follows_what_the_party_sees(db_url: str) -> None:
                           headers={"Origin": server.url}) as party:
             assert party.post("/web/rooms/login",
                               data={"token": tokens["HA"]}).status_code == 303
-            with party.stream("GET", f"/web/rooms/{room}/events") as stream:
+            drawn = _page_digest(party, room)
+            # A page drawn before a change hears of it as soon as its stream opens.
+            with party.stream("GET", f"/web/rooms/{room}/events?since={'0' * 64}") as stream:
+                assert next(_events(stream.iter_lines())) == ("change", "1", drawn)
+            with party.stream("GET", f"/web/rooms/{room}/events?since={drawn}") as stream:
                 assert stream.status_code == 200
                 events = _events(stream.iter_lines())
-                # A proposal reaches HA's page.
+                # A proposal reaches HA's page: the first event, naming the page's new state.
                 ok("POST", f"/rooms/{room}/proposals", med, {"title": "P", "choices": {
                     "berths": "four-berths", "dredging": "channel-12m",
                     "fishing": "seasonal-closure", "fees": "discount-10", "jobs": "quota-25"}})
-                assert next(events) == ("change", "1")
+                assert next(events) == ("change", "1", _page_digest(party, room))
                 # The room is quiet: no connection is held between looks.
                 pool = app.state.accord.db.reader.pool
                 while pool.checkedout() != 0:  # a look may be under way: it ends (else: hang)
@@ -78,9 +95,9 @@ def test_stream_follows_what_the_party_sees(db_url: str) -> None:
                 ok("POST", f"/rooms/{room}/channels/{side['id']}/drafts", med,
                    {"title": "Secret", "choices": {"berths": "two-berths"}})
                 ok("POST", f"/rooms/{room}/blind-rounds", med, {"title": "R"})
-                assert next(events) == ("change", "2")
+                assert next(events)[:2] == ("change", "2")
                 # Revoked: the stream says so and ends.
                 ok("POST", f"/rooms/{room}/members/{members['HA']}/revoke", med)
-                name, data = next(events)
+                name, data, _ident = next(events)
                 assert name == "end" and '"status": 401' in data
                 assert next(events, None) is None

@@ -16,6 +16,7 @@ audit trail where its role may read it.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -181,6 +182,21 @@ def _audit_line(payload: Mapping[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------- the page
+def page_digest(proposals: Any, drafts: Any, suggestions: Any, rounds: Any, members: Any,
+                channels: Any, prefs: Any = None) -> str:
+    """A digest of the service's answers a room page is drawn from (its live parts).
+
+    The page carries it, and the event stream (:mod:`accord.web.room_live`) compares it with
+    the same answers read later: a different digest means the page is out of date. It is a
+    hash of what the member already sees, so it tells the browser nothing new.
+    """
+    parts = [proposals, drafts, suggestions, rounds, members, channels]
+    if prefs is not None:
+        parts.append(prefs)
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
     me, room, members, channels, draft_list, proposals, suggestions = await asyncio.gather(
         api.call("GET", "/me"), api.call("GET", f"/rooms/{room_id}"),
@@ -232,6 +248,8 @@ async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
         "pref_rows": preference_rows(prefs["preferences"], labels) if prefs else [],
         "audit": audit, "audit_line": _audit_line, "is_party": bool(is_party),
         "is_mediator": is_mediator, "rounds": rounds,
+        "digest": page_digest(proposals, draft_list, suggestions, rounds, members, channels,
+                              prefs),
         "sliders": preference_sliders(prefs["preferences"], labels) if prefs else [],
         "actor": lambda a: _actor(a, names), "when": _when, "vote_warnings": vote_warnings,
     }

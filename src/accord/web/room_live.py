@@ -12,6 +12,11 @@ drafts, suggestions, rounds, members, channels, its own preferences) and compare
 of that with the last one sent; so an action in a channel the member cannot open moves the
 head but sends the member nothing, and the head itself never reaches the browser.
 
+The page says which state it shows (``?since=`` the digest it was drawn with, then the
+``Last-Event-ID`` of the last event when the browser reconnects), so a change made between
+drawing the page and opening the stream, or while the browser reconnects, is announced as
+soon as the stream opens.
+
 The stream ends when the browser goes away (the server notices the disconnect and stops),
 when the member's token stops working (``event: end``: revoked, expired or logged out),
 and after :data:`LIFETIME` seconds (the browser's ``EventSource`` then reconnects).
@@ -20,7 +25,6 @@ and after :data:`LIFETIME` seconds (the browser's ``EventSource`` then reconnect
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -32,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from accord.service.audit import head_of
 from accord.store import repo
 from accord.web.render import SECURITY_HEADERS
-from accord.web.room import _ID_RE, COOKIE, Api, ApiError
+from accord.web.room import _ID_RE, COOKIE, Api, ApiError, page_digest
 
 #: Seconds between two looks at the room's audit head.
 POLL = 0.4
@@ -52,17 +56,17 @@ def _head(request: Request, room_id: str) -> str:
 
 
 async def _digest(api: Api, room_id: str, is_party: bool) -> str:
+    """The digest of the answers the member's room page is drawn from (as the page has it)."""
     base = f"/rooms/{room_id}"
     paths = ["/proposals", "/drafts", "/suggestions", "/blind-rounds", "/members", "/channels"]
     if is_party:
         paths.append("/preferences/me")
     parts = await asyncio.gather(*(api.call("GET", base + p) for p in paths))
-    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return page_digest(*parts)
 
 
-def _event(name: str, data: str) -> str:
-    return f"event: {name}\ndata: {data}\n\n"
+def _event(name: str, data: str, ident: str = "") -> str:
+    return (f"id: {ident}\n" if ident else "") + f"event: {name}\ndata: {data}\n\n"
 
 
 def live_routes(router: APIRouter) -> None:
@@ -87,11 +91,18 @@ def live_routes(router: APIRouter) -> None:
             return Response(exc.detail, status_code=exc.status if exc.status < 500 else 502,
                             media_type="text/plain")
 
+        # What the page shows: the digest it was drawn with, or the last event it had.
+        since = (request.headers.get("last-event-id")
+                 or request.query_params.get("since", ""))[:64]
+
         async def stream() -> AsyncIterator[str]:
             nonlocal head, digest
             yield f"retry: {RETRY_MS}\n\n"
             start = quiet = time.monotonic()
             count = 0
+            if since and since != digest:  # changed before the stream opened
+                count += 1
+                yield _event("change", str(count), digest)
             while time.monotonic() - start < LIFETIME:
                 await asyncio.sleep(POLL)
                 if await request.is_disconnected():
@@ -111,7 +122,7 @@ def live_routes(router: APIRouter) -> None:
                     return
                 if fresh != digest:
                     digest, count, quiet = fresh, count + 1, time.monotonic()
-                    yield _event("change", str(count))
+                    yield _event("change", str(count), digest)
 
         headers = {**SECURITY_HEADERS, "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
