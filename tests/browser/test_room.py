@@ -111,6 +111,8 @@ def test_drafts_only_from_own_channels(new_browser: Callable[..., Browser], room
         seen[party] = web.page.inner_text("#drafts")
     assert "Single text, first reading" in seen["HA"]
     assert "Single text, first reading" in seen["FC"]
+    # A draft that sets one point of five is called incomplete, not just "acceptable".
+    assert "Incomplete draft: 1 of 5 points set" in seen["FC"]
     assert "Side offer to the authority" in seen["HA"]
     assert "Side offer" not in seen["FC"] and "HA side talks" not in seen["FC"]
     # A side-channel draft briefed to the plenary reaches FC, marked as briefed.
