@@ -156,7 +156,8 @@ def test_briefing_reaches_only_its_channel(new_browser: Callable[..., Browser],
 
 def test_blind_round_opens_and_closes(new_browser: Callable[..., Browser],
                                       server: Server) -> None:
-    room = fresh_room(server, ["HA"])
+    room = fresh_room(server, ["HA", "SL"])
+    pid = propose(server, room)
     med = new_browser()
     asked = Dialogs(med, True).seen
     login(med, room.mediator)
@@ -166,9 +167,21 @@ def test_blind_round_opens_and_closes(new_browser: Callable[..., Browser],
     med.submit("#round-form button[type=submit]")
     anchor = med.page.url.rsplit("#", 1)[1]
     expect(med.page.locator(f"#{anchor}")).to_have_attribute("data-status", "open")
-    # The party's page shows the round open, live.
+    expect(med.page.locator(f"#{anchor}")).to_contain_text("Marked so far: nobody")
+    # The party's page shows the round open, live; it marks the proposal in private.
     expect(party.page.locator(f"#{anchor}")).to_have_attribute("data-status", "open",
                                                                timeout=PATIENCE)
+    party.page.check(f"#{anchor} input[value='proposal:{pid}']")
+    party.submit(f"#{anchor} .mark-form button[type=submit]")
+    expect(party.page.locator("#notice")).to_contain_text("Your marks were saved")
+    assert party.page.is_checked(f"#{anchor} input[value='proposal:{pid}']")
+    expect(med.page.locator(f"#{anchor}")).not_to_contain_text("nobody", timeout=PATIENCE)
+    # SL may not mark a package below its reservation: the service's refusal is shown.
+    sl = new_browser()
+    login(sl, room.parties["SL"])
+    sl.page.check(f"#{anchor} input[value='proposal:{pid}']")
+    sl.submit(f"#{anchor} .mark-form button[type=submit]")
+    assert "Your marks were not saved" in sl.page.inner_text("#room-error")
     med.submit(med.page.locator(f"#{anchor} button[type=submit]"))
     assert asked and "Close the round" in asked[0]
     expect(med.page.locator(f"#{anchor}")).to_have_attribute("data-status", "closed")

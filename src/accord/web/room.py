@@ -182,6 +182,16 @@ def _audit_line(payload: Mapping[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------- the page
+def markable(proposals: list[dict[str, Any]], suggestions: list[dict[str, Any]]
+             ) -> list[tuple[str, str, dict[str, str]]]:
+    """The packages a party may mark in a blind round: (form key, title, choices)."""
+    out = [(f"proposal:{p['id']}", f"Proposal: {p['title']}", p["choices"]) for p in proposals]
+    out += [(f"suggestion:{s['id']}",
+             f"Suggestion: {'Nash package' if s['kind'] == 'nash' else 'improvement'}",
+             s["choices"]) for s in suggestions if s.get("choices")]
+    return out
+
+
 def page_digest(proposals: Any, drafts: Any, suggestions: Any, rounds: Any, members: Any,
                 channels: Any, prefs: Any = None) -> str:
     """A digest of the service's answers a room page is drawn from (its live parts).
@@ -216,6 +226,9 @@ async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
     )
     drafts = await asyncio.gather(*(api.call("GET", f"/rooms/{room_id}/drafts/{d['id']}")
                                     for d in draft_list))
+    open_rounds = [r["id"] for r in rounds if r["status"] == "open"] if is_party else []
+    marks = await asyncio.gather(*(api.call("GET", f"/rooms/{room_id}/blind-rounds/{r}/marks")
+                                   for r in open_rounds))
 
     async def own(choices: Mapping[str, str] | None) -> Any:
         if not is_party or not choices:
@@ -248,6 +261,8 @@ async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
         "pref_rows": preference_rows(prefs["preferences"], labels) if prefs else [],
         "audit": audit, "audit_line": _audit_line, "is_party": bool(is_party),
         "is_mediator": is_mediator, "rounds": rounds,
+        "my_marks": {m["round_id"]: m["packages"] for m in marks},
+        "markable": markable(proposals, suggestions),
         "digest": page_digest(proposals, draft_list, suggestions, rounds, members, channels,
                               prefs),
         "sliders": preference_sliders(prefs["preferences"], labels) if prefs else [],
@@ -307,6 +322,7 @@ NOTICES = {
     "briefed": "The draft was briefed to the channel.",
     "round-opened": "The blind round is open.",
     "round-closed": "The blind round is closed.",
+    "marked": "Your marks were saved; only the packages every party marks are shown at the close.",
     "revoked": "The member was revoked: their tokens no longer work.",
     "preferences": "Your preferences were saved.",
 }

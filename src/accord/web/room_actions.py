@@ -27,6 +27,7 @@ from accord.web.room import (
     _login_page,
     _room_url,
     _same_origin,
+    markable,
     show_room,
 )
 from accord.web.room_prefs import apply_sliders
@@ -134,6 +135,20 @@ async def _close_round(api: Api, room: str, form: FormData) -> str:
     return f"round-closed#round-{round_id}"
 
 
+async def _mark(api: Api, room: str, form: FormData) -> str:
+    round_id = _id(form, "round_id", "a round")
+    proposals, suggestions = (await api.call("GET", f"/rooms/{room}/proposals"),
+                              await api.call("GET", f"/rooms/{room}/suggestions"))
+    known = {key: choices for key, _title, choices in markable(proposals, suggestions)}
+    chosen = [str(v) for v in form.getlist("package")]
+    unknown = [k for k in chosen if k not in known]
+    if unknown:
+        raise FormError("a package to mark is no longer in the room; reload the page")
+    await api.call("PUT", f"/rooms/{room}/blind-rounds/{round_id}/marks",
+                   {"packages": [known[k] for k in chosen]})
+    return f"marked#round-{round_id}"
+
+
 async def _revoke(api: Api, room: str, form: FormData) -> str:
     member = _id(form, "member_id", "a member")
     await api.call("POST", f"/rooms/{room}/members/{member}/revoke")
@@ -167,6 +182,7 @@ ACTIONS: dict[str, tuple[Action, str]] = {
     "open-round": (_open_round, "The round was not opened"),
     "close-round": (_close_round, "The round was not closed"),
     "revoke": (_revoke, "Nobody was revoked"),
+    "mark": (_mark, "Your marks were not saved"),
     "verify": (_verify, "The audit chain could not be checked"),
     "preferences": (_preferences, "Your preferences were not saved"),
 }
