@@ -368,3 +368,14 @@ def test_admin_page_opens_a_room_and_refuses_a_wrong_token(
     web.submit("#login-as-mediator")
     expect(web.page.locator("#desk-h")).to_be_visible()
     assert "Ukraine" in web.page.inner_text(".room-head")
+
+
+@pytest.mark.parametrize("path", ["/web/rooms", "/web/rooms/new"])
+def test_login_and_new_room_pages_fit_a_phone(new_browser: Callable[..., Browser],
+                                              path: str) -> None:
+    web = new_browser()
+    web.page.set_viewport_size(PHONE)
+    web.goto(path)
+    overflow = web.page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
