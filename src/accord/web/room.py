@@ -1,16 +1,25 @@
-"""The mediation room page: what one logged-in member may see, and casting a vote.
+"""The mediation room pages: log in or join, the room as one member may see it, voting.
 
-Authentication. The member pastes the API token the mediator gave them into a login form;
-the server checks it with the service (``GET /me``) and keeps it in a cookie that is
-``HttpOnly`` (page scripts cannot read it), ``SameSite=Strict`` (other sites cannot make
-the browser send it), scoped to ``/web/rooms`` and ``Secure`` over HTTPS. Every state
-change is a POST whose ``Origin`` must be this server. Logging out deletes the cookie.
+Authentication. A member joins with the invitation code the mediator sent (redeemed with
+the service's ``POST /invitations/accept``; the personal token it yields is shown once), or
+logs in with a token it holds. The server checks the token with the service (``GET /me``),
+mints a session token of its own (``POST /me/tokens``, one day) and keeps that in a cookie
+that is ``HttpOnly`` (page scripts cannot read it), ``SameSite=Strict`` (other sites cannot
+make the browser send it), scoped to ``/web/rooms`` and ``Secure`` over HTTPS. Every state
+change is a POST whose ``Origin`` must be this server. Logging out revokes the session
+token and deletes the cookie.
 
 Data. The page reads everything through the service's own HTTP API, called in-process
 with the member's token (``httpx`` over ASGI to ``request.app``), so it sees exactly what
 the API lets this member see: its own party's preferences and nobody else's, drafts of
 its own channels, the proposals and votes, suggestions with its own utility only, and the
 audit trail where its role may read it.
+
+Voting asks first (the page's script, or the server when the script did not) before a
+party accepts a package below its reservation or casts a reject that ends the proposal.
+The mediator's forms and the party's sliders are in :mod:`accord.web.room_actions`, the
+administrator's page in :mod:`accord.web.room_admin`, live updates in
+:mod:`accord.web.room_live`.
 """
 
 from __future__ import annotations
