@@ -221,7 +221,8 @@ def test_accepting_below_the_reservation_asks_first(new_browser: Callable[..., B
     article = web.page.locator(f"#proposal-{pid}")
     expect(article.locator(f"#below-reservation-{pid}")).to_be_visible()
     asked = Dialogs(web, False).seen
-    article.locator("button[value=accept]").click()  # the dialog is answered in the click
+    with web.page.expect_event("dialog"):  # answered "no" by the handler above
+        article.locator("button[value=accept]").click()
     assert len(asked) == 1 and "below your reservation" in asked[0]
     assert "0.440" in asked[0] and "0.500" in asked[0]  # 44 and 50 of 100 points
     assert call(server.base, room.mediator, "GET",
@@ -241,7 +242,8 @@ def test_a_reject_that_ends_the_proposal_asks_first(new_browser: Callable[..., B
     tc = new_browser()
     login(tc, room.parties["TC"])
     answers = Dialogs(tc, False)
-    tc.page.locator(f"#proposal-{pid} button[value=reject]").click()
+    with tc.page.expect_event("dialog"):
+        tc.page.locator(f"#proposal-{pid} button[value=reject]").click()
     asked = answers.seen
     assert len(asked) == 1 and "ends this proposal" in asked[0] and "for everyone" in asked[0]
     assert call(server.base, room.mediator, "GET",
