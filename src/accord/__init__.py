@@ -35,9 +35,12 @@ _API = {
     "improve": "accord.app.api",
     "zopa": "accord.app.api",
     "robustness": "accord.app.api",
+    "sensitivity": "accord.app.api",
     "compare": "accord.app.api",
     "chain": "accord.app.api",
     "reservations": "accord.app.api",
+    "what_if": "accord.app.api",
+    "Adjustment": "accord.app.whatif",
     "report": "accord.report.make",
     "Scenario": "accord.model",
     "Plan": "accord.model",
@@ -46,6 +49,7 @@ _API = {
 
 __all__ = [
     "AccordError",
+    "Adjustment",
     "Plan",
     "Scenario",
     "__version__",
@@ -58,8 +62,10 @@ __all__ = [
     "report",
     "reservations",
     "robustness",
+    "sensitivity",
     "solve",
     "solve_all",
+    "what_if",
     "zopa",
 ]
 

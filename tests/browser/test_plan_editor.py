@@ -66,3 +66,11 @@ def test_loading_a_draft_discards_edits(web: Browser) -> None:
     web.submit("button[data-reset]")
     assert "Unchanged from" in page.inner_text("#results")
     assert "base=fishers-proposal" in page.url
+
+
+def test_what_flips_this_draft_is_drawn(web: Browser) -> None:
+    page = web.goto(f"/web/scenarios/{UA}/plan?base=geneva-19-point")
+    web.wait_for_charts()
+    assert "preferences.UA.reservation" in page.inner_text("#flips-table")
+    assert page.locator("#chart-tornado svg").count() == 1
+    web.assert_no_errors()

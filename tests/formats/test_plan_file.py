@@ -97,6 +97,21 @@ def test_silent_option_and_round_trip() -> None:
     assert again.plans == s.plans
 
 
+def test_revises_is_kept_and_written_back() -> None:
+    text = HEAD + PLANS + """\
+  - id: fifth
+    revises: second
+    inherits: second
+    choices: {land: cede}
+"""
+    s = loads_scenario(text, "p.yaml")
+    assert s.plan("fifth").revises == "second" and s.plan("first").revises == ""
+    # revises is lineage only: the carry-over comes from inherits
+    assert s.plan("fifth").open["nato"] == {"ban", "open-door"}
+    again = loads_scenario(dump_scenario(s), "again.yaml")
+    assert again.plans == s.plans and again.plan("fifth").revises == "second"
+
+
 def _line(text: str, needle: str) -> int:
     return next(k for k, line in enumerate(text.splitlines(), 1) if needle in line)
 
@@ -115,6 +130,12 @@ def _line(text: str, needle: str) -> int:
     ("  - id: a\n    choices: {land: {option: cede, sources: [S9]}}\n", "S9", "S9"),
     ("  - {id: n, no_deal: true, choices: {}}\n  - {id: a, inherits: n, choices: {}}\n",
      "inherits: n", "no deal"),
+    ("  - {id: a, revises: ghost, choices: {land: cede}}\n", "ghost", "no plan 'ghost' to revise"),
+    ("  - {id: a, revises: b, choices: {}}\n  - {id: b, revises: a, choices: {}}\n",
+     "revises: b", "revise each other in a cycle: a -> b -> a"),
+    ("  - {id: a, revises: a, choices: {}}\n", "revises: a", "cycle: a -> a"),
+    ("  - {id: n, no_deal: true, choices: {}}\n  - {id: a, revises: n, choices: {}}\n",
+     "revises: n", "no deal"),
 ])
 def test_bad_plans_name_the_line(plans: str, anchor: str, reason: str) -> None:
     text = HEAD + "plans:\n" + plans

@@ -204,11 +204,38 @@ def test_summary_sections(report: str) -> None:
     assert report.count('class="changed"') >= 3  # three points changed, plus the legend
 
 
-def test_draft_chain_prefers_the_2025_sequence(tiny: Scenario) -> None:
-    assert [p.id for p in draft_chain(tiny)] == ["first", "second"]
+def test_draft_chain_follows_the_lineage(tiny: Scenario) -> None:
+    assert [p.id for p in draft_chain(tiny)] == ["first", "second"]  # no lineage: file order
     ukraine = resolve("ukraine-2025")
+    # 28-point -> {E3 (23 Nov), Geneva (24 Nov)}; Geneva -> December (audit M4)
     assert [p.id for p in draft_chain(ukraine)] == [
-        "us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point"]
+        "us-28-point", "e3-counter", "geneva-19-point", "us-ukraine-20-point"]
+    steps = [(c.raw.a.plan.id, c.raw.b.plan.id) for c in api.chain(ukraine)]
+    assert steps == [("us-28-point", "e3-counter"), ("us-28-point", "geneva-19-point"),
+                     ("geneva-19-point", "us-ukraine-20-point")]
+
+
+def test_report_draws_the_lineage_as_a_tree_and_marks_changes_against_the_parent() -> None:
+    s = resolve("ukraine-2025")
+    comparisons = [c.raw for c in api.chain(s)]
+    from accord.report.sections import chain_section, drafts_of
+
+    plans = drafts_of(comparisons)
+    html = chain_section(s, plans, comparisons)
+    tree = html[html.index('<ul class="lineage">'):]
+    tree = tree[:tree.index("<p>")]
+    # E3 and Geneva both hang under the 28-point draft, December under Geneva
+    assert re.search(r"28-point draft</strong> <span class=\"muted\">2025-11-20</span><ul>"
+                     r"<li><strong>E3 counter-proposal</strong>.*?</li>"
+                     r"<li><strong>Geneva revision \(19 points\)</strong>.*?<ul>"
+                     r"<li><strong>US–Ukraine 20-point framework</strong>", tree)
+    # amnesty: the 28-point draft has it, E3 and Geneva drop it, December keeps Geneva's.
+    # Geneva's column sits right of E3's (same option) but is marked changed: it is
+    # compared with the 28-point text it revised, not with its neighbour.
+    rows = html.split("<tr")
+    amnesty = next(r for r in rows if ">Amnesty<" in r)
+    cells = amnesty.split("<td")[3:]  # after '#' and 'point'
+    assert [("▲" in c) for c in cells] == [False, True, True, False]
 
 
 # ------------------------------------------------------------------------------ CLI
@@ -251,8 +278,9 @@ def test_cli_demo(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "-o", str(out), "--samples", "300"])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    # the four report charts plus the backchannel experiment's
-    assert html.count("<svg") == 5
+    # the four report charts, the backchannel experiment's and a tornado per draft (six)
+    assert html.count("<svg") == 5 + 6
+    assert html.count('id="chart-tornado-') == 6
     assert "E3 counter-proposal" in html and "How the drafts evolved" in result.stdout
     assert "What would an efficient, fair deal look like?" in html
     assert "Post-settlement improvements of each draft" in html
@@ -268,3 +296,14 @@ def test_acceptance_summary_names_no_draft_when_none_is_ever_ratified() -> None:
     assert all(r.ratify_probability == 0.0 for r in result.raw.plans)
     summary = ch.acceptance_chart(s, result.raw).summary
     assert "none; every draft at 0%" in summary
+
+
+def test_deal_section_says_when_there_is_no_zone_of_agreement() -> None:
+    from accord.report.deal import deal_section
+    from accord.report.make import solutions_if_any
+
+    s = resolve("ukraine-2025")  # both territorial conditions held: nothing to bargain over
+    assert solutions_if_any(s) == []
+    html = deal_section(s, [], [])
+    assert "No zone of agreement at the nominal values" in html
+    assert "Efficient, fair packages" not in html

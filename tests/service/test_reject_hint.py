@@ -39,7 +39,7 @@ def _expected(votes: dict[str, str], party: str) -> bool:
     for ways in itertools.product([True, False], repeat=len(free)):
         accepts = {p: cast.get(p) == "accept" for p in PARTIES} | dict(zip(free, ways,
                                                                            strict=True))
-        if engine.ratifies(s, accepts):
+        if engine.ratifies(s, accepts, PACKAGE):
             return False
     return True
 

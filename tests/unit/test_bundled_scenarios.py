@@ -74,3 +74,62 @@ def test_nothing_in_src_imports_negmas() -> None:
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0] == "negmas" for n in names), path
+
+
+# ------------------------------------------------- ukraine-2025, second edition (issue 11)
+def test_ukraine_second_edition_meets_the_audit_acceptance() -> None:
+    from accord.app import api
+
+    s = resolve("ukraine-2025")
+    result = api.lint("ukraine-2025")
+    assert result.ok
+    codes = {f.code for f, _ in result.findings}
+    assert not codes & {"default-on-red-line", "plan-breaks-linkage",
+                        "assumed-choice-on-red-line", "unsourced-number"}
+    drafts = [p for p in s.plans if not p.no_deal]
+    # no named plan breaks a linkage (nominal reading); every choice has provenance
+    for e in evaluate_all(s, drafts):
+        assert e.violations == (), e.plan.id
+        assert set(e.provenance) == {i.id for i in s.issues}, e.plan.id
+    # no point default is anyone's red line, soft or certain, constituents included
+    for issue in s.issues:
+        for pid, prefs in s.preferences.items():
+            assert (issue.id, issue.default) not in prefs.red_lines, (issue.id, pid)
+    assert s.issue("territory").default is None  # silence is no neutral reading (H5)
+    # the modeller's options are marked, each with a reason (H4)
+    invented = {(i.id, o.id) for i in s.issues for o in i.options if o.invented}
+    assert invented == {("territory", "donetsk-zone-referendum"),
+                        ("nato", "no-invitation-no-ban")}
+    assert all(s.issue(i).option(o).why for i, o in invented)
+
+
+def test_ukraine_encodes_both_territorial_conditions() -> None:
+    s = resolve("ukraine-2025")
+    # Russia (H5): fighting stops only if Ukraine leaves Donetsk, a soft red line on every
+    # option that leaves it there, with a probability, a reason and sources
+    odds = s.preferences["RU"].red_line_odds
+    stays = {"freeze-zone-referendum", "contact-line-talks", "freeze-no-recognition",
+             "left-open"}
+    assert {o for i, o in odds if i == "territory"} == stays
+    for key, o in odds.items():
+        assert 0 < o.probability < 1 and o.rationale and "S64" in o.sources, key
+    # Ukraine (H4): its voters are consulted on every cession or zone, and only then
+    voters = next(c for c in s.constituents if c.id == "UA-voters")
+    assert voters.parent == "UA" and voters.sources
+    assert voters.consulted_when == {("territory", "cede-donbas-recognised"),
+                                     ("territory", "donetsk-zone-referendum"),
+                                     ("territory", "freeze-zone-referendum")}
+    assert ("territory", "cede-donbas-recognised") in s.preferences["UA"].red_lines
+    assert ("culture", "official-status") in s.preferences["UA"].red_lines  # M1
+
+
+def test_ukraine_lineage_is_a_tree_by_date() -> None:
+    s = resolve("ukraine-2025")
+    parents = {p.id: p.revises for p in s.plans if p.revises}
+    assert parents == {"e3-counter": "us-28-point", "geneva-19-point": "us-28-point",
+                       "us-ukraine-20-point": "geneva-19-point"}  # audit M4
+    for child, parent in parents.items():
+        assert s.plan(parent).date < s.plan(child).date
+        assert s.plan(child).notes  # a revision says where each unlisted choice comes from
+    # the European plans revise nothing (S43, S49)
+    assert not s.plan("europe-24-point").revises and not s.plan("europe-12-point").revises

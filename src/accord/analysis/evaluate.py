@@ -40,14 +40,15 @@ def evaluate_packages(
     """Evaluate a batch ``(m, n_issues)`` of packages under the nominal tables.
 
     A party accepts a package when its utility reaches its reservation (within
-    :data:`~accord.model.EPS`) and the package crosses none of its red lines. A package is
+    :data:`~accord.model.EPS`), the package crosses none of its red lines and every
+    domestic constituent it consults on the package accepts it too. A package is
     ratified when the acceptances satisfy the scenario's rule and it breaks no linkage.
     """
     packages = np.asarray(packages, dtype=np.int64)
     u = tables.utilities(packages)
     margins = u - tables.reservation[0]
     red = tables.red_lines_hit(packages)
-    accept = (margins >= -EPS) & ~red
+    accept = tables.acceptance(packages, u)
     viol = tables.violations(packages)
     ok = ratified(accept, scenario.ratification, scenario.party_ids) & ~viol.any(axis=1)
     return BatchEvaluation(u, margins, red, accept, viol, ok)
@@ -65,6 +66,7 @@ class PartyOutcome:
     acceptable: bool
     red_lines_hit: tuple[str, ...]
     concession: float
+    vetoed_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``docs/reference/json-output.md``)."""
@@ -77,6 +79,46 @@ class PartyOutcome:
             "acceptable": self.acceptable,
             "red_lines_hit": list(self.red_lines_hit),
             "concession": self.concession,
+            "vetoed_by": list(self.vetoed_by),
+        }
+
+
+@dataclass(frozen=True)
+class ConstituentOutcome:
+    """One domestic constituent's view of one plan.
+
+    ``accepts`` is its own verdict; it gates its party only when ``consulted``.
+    """
+
+    constituent: str
+    party: str
+    consulted: bool
+    utility: float
+    reservation: float
+    margin: float
+    accepts: bool
+    red_lines_hit: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """``PARTY/CONSTITUENT``."""
+        return f"{self.party}/{self.constituent}"
+
+    @property
+    def vetoes(self) -> bool:
+        """Consulted and refusing: its party cannot accept."""
+        return self.consulted and not self.accepts
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (see ``docs/reference/json-output.md``)."""
+        return {
+            "constituent_of": self.party,
+            "consulted": self.consulted,
+            "utility": self.utility,
+            "reservation": self.reservation,
+            "margin": self.margin,
+            "accepts": self.accepts,
+            "red_lines_hit": list(self.red_lines_hit),
         }
 
 
@@ -95,6 +137,7 @@ class PlanEvaluation:
     provenance: dict[str, ChoiceNote] = field(default_factory=dict)
     readings: Readings | None = None
     invented: tuple[str, ...] = ()
+    constituents: tuple[ConstituentOutcome, ...] = ()
 
     @property
     def pareto_dominated(self) -> bool | None:
@@ -137,6 +180,7 @@ class PlanEvaluation:
                                  for i, n in self.provenance.items()},
             "readings": self.readings.to_dict() if self.readings is not None else None,
             "invented": list(self.invented),
+            "constituents": {c.constituent: c.to_dict() for c in self.constituents},
         }
 
 
@@ -173,23 +217,26 @@ def evaluate_plan(
     package = np.array([scenario.indices(plan)], dtype=np.int64)
     batch = evaluate_packages(scenario, tables, package)
     led = ledger(tables, package[0])
+    gates = _constituents(scenario, tables, package, choices)
     rows: list[PartyOutcome] = []
     for k, pid in enumerate(ids):
-        reds = tuple(
-            f"{i}.{o}" for i, o in sorted(scenario.preferences[pid].red_lines)
-            if choices.get(i) == o
-        )
         u = float(batch.utilities[0, k])
         rows.append(PartyOutcome(
             pid, u, float(tables.low[0, k] + u * tables.span[0, k]), float(res[k]),
-            float(batch.margins[0, k]), bool(batch.acceptable[0, k]), reds,
-            float(led.totals[k]),
+            float(batch.margins[0, k]), bool(batch.acceptable[0, k]),
+            _reds(scenario, pid, choices), float(led.totals[k]),
+            tuple(g.label for g in gates if g.party == pid and g.vetoes),
         ))
     violated = tuple(c.id for c, v in zip(scenario.constraints, batch.violations[0], strict=True)
                      if v)
     passed = bool(batch.ratified[0])
-    blocking = () if passed else tuple(
-        blockers(batch.acceptable[0], scenario.ratification, ids))
+    blocking: tuple[str, ...] = ()
+    if not passed:
+        own = {o.party: o.margin >= -EPS and not o.red_lines_hit for o in rows}
+        blocking = tuple(
+            name for pid in blockers(batch.acceptable[0], scenario.ratification, ids)
+            for name in ([pid] if not own[pid] else [])
+            + [g.label for g in gates if g.party == pid and g.vetoes])
     concessions = {
         issue.id: {pid: float(led.given_up[i, k]) for k, pid in enumerate(ids)}
         for i, issue in enumerate(scenario.issues)
@@ -197,8 +244,31 @@ def evaluate_plan(
     return PlanEvaluation(
         plan, choices, tuple(rows), passed, blocking, violated,
         dominance(tables, batch.utilities[0], dominance_limit), concessions,
-        scenario.provenance(plan), readings(scenario, tables, plan), invented,
+        scenario.provenance(plan), readings(scenario, tables, plan), invented, gates,
     )
+
+
+def _reds(scenario: Scenario, column: str, choices: dict[str, str]) -> tuple[str, ...]:
+    """The red lines of a party or constituent that ``choices`` cross."""
+    return tuple(f"{i}.{o}" for i, o in sorted(scenario.preferences[column].red_lines)
+                 if choices.get(i) == o)
+
+
+def _constituents(scenario: Scenario, tables: Tables, package: NDArray[np.int64],
+                  choices: dict[str, str]) -> tuple[ConstituentOutcome, ...]:
+    """Every constituent's utility and verdict on one package (empty without any)."""
+    gates = tables.problem(0).gates
+    if gates is None or tables.gating is None:
+        return ()
+    consulted = gates.consulted(package)[0]
+    u = gates.problem.evaluate(package)[0]
+    accepts = gates.accepts(package, u[None, :])[0]
+    res = gates.problem.reservation
+    return tuple(
+        ConstituentOutcome(c.id, c.parent, bool(consulted[k]), float(u[k]), float(res[k]),
+                           float(u[k] - res[k]), bool(accepts[k]),
+                           _reds(scenario, c.id, choices))
+        for k, c in enumerate(scenario.constituents))
 
 
 def evaluate_all(scenario: Scenario, plans: list[Plan] | None = None,

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from accord.analysis.conditions import Conjunction, LinkArrays
 from accord.analysis.space import Layout
+from accord.model.tolerances import EPS
 
 if TYPE_CHECKING:
     from accord.analysis.tables import Tables
@@ -33,7 +34,7 @@ BoolArray = NDArray[np.bool_]
 #: Batches up to this size are evaluated with a single gather.
 _SMALL = 64
 
-__all__ = ["Interaction", "Problem", "as_problem", "problem_of"]
+__all__ = ["Gates", "Interaction", "Problem", "as_problem", "problem_of"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class Problem:
         clip: ``(P,)`` whether the party's utility is clipped into ``[0, 1]``.
         reservation: ``(P,)`` reservation utilities.
         allowed: ``(n_options,)`` False for options on some party's red line.
+        gates: the parties' domestic constituents, or ``None`` when there are none; a
+            package is then admissible only if every constituent consulted on it
+            accepts it (:class:`Gates`).
     """
 
     layout: Layout
@@ -75,6 +79,7 @@ class Problem:
     clip: BoolArray
     reservation: FloatArray
     allowed: BoolArray
+    gates: Gates | None = None
     _scalar: dict[int, _Scalar] = field(init=False, repr=False, compare=False,
                                         default_factory=dict)
 
@@ -182,6 +187,8 @@ class Problem:
         ok = self.allowed[packages + self.offsets].all(axis=1)
         for link in self.links:
             ok &= ~link.violated(packages)
+        if self.gates is not None:
+            ok &= self.gates.hold(packages)
         return np.asarray(ok, dtype=bool)
 
     def raw_bounds(self) -> tuple[FloatArray, FloatArray]:
@@ -217,6 +224,9 @@ class Problem:
             own_red_lines: ``(n_options,)`` the options the party itself refuses; the
                 column's ``allowed`` is their complement (default: every option allowed,
                 since other parties' red lines are private).
+
+        The party's own domestic constituents come along as its gates (a negotiator
+        knows what its parliament or voters will take); other parties' do not.
         """
         keep = [k for k, t in enumerate(self.interactions) if t.values[party] != 0.0]
         allowed = (np.ones_like(self.allowed) if own_red_lines is None
@@ -230,7 +240,80 @@ class Problem:
             tuple(Interaction(self.interactions[k].issues, self.interactions[k].masks,
                               own(self.interactions[k].values)) for k in keep),
             self.links, self.clip[party:party + 1].copy(), own(self.reservation), allowed,
+            None if self.gates is None else self.gates.of_party(party),
         )
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Domestic constituents as conditions on packages (two-level ratification).
+
+    Constituent ``c`` is *consulted* on a package when it is always consulted or the
+    package uses one of its trigger options; it *accepts* when its utility reaches its
+    reservation within :data:`~accord.model.EPS` and the package crosses none of its red
+    lines. Its gate *holds* unless it is consulted and refuses. Constituents are no
+    parties: their columns enter no objective, only admissibility.
+
+    Attributes:
+        problem: the constituents' utilities as a problem of ``C`` columns (every option
+            allowed, no linkages).
+        red: ``(n_options, C)`` each constituent's red-line options.
+        trigger: ``(n_options, C)`` options that make the party consult it.
+        always: ``(C,)`` constituents consulted on every package.
+        parent: ``(C,)`` position of each constituent's party (``-1``: a party left out
+            of a restricted view; the gate still binds).
+    """
+
+    problem: Problem
+    red: BoolArray
+    trigger: BoolArray
+    always: BoolArray
+    parent: IntArray
+
+    @property
+    def n_gates(self) -> int:
+        """Number of constituents."""
+        return int(self.always.shape[0])
+
+    def consulted(self, packages: IntArray) -> BoolArray:
+        """``(m, C)``: whether each constituent is consulted on each package."""
+        flat = np.asarray(packages, dtype=np.int64).reshape(-1, self.problem.n_issues) \
+            + self.problem.offsets
+        return np.asarray(self.trigger[flat].any(axis=1) | self.always, dtype=bool)
+
+    def accepts(self, packages: IntArray, utilities: FloatArray | None = None) -> BoolArray:
+        """``(m, C)``: whether each constituent would accept each package if consulted."""
+        packages = np.asarray(packages, dtype=np.int64).reshape(-1, self.problem.n_issues)
+        u = self.problem.evaluate(packages) if utilities is None else utilities
+        crossed = self.red[packages + self.problem.offsets].any(axis=1)
+        return np.asarray((u >= self.problem.reservation - EPS) & ~crossed, dtype=bool)
+
+    def hold(self, packages: IntArray) -> BoolArray:
+        """``(m,)``: no consulted constituent refuses."""
+        return np.asarray(~(self.consulted(packages) & ~self.accepts(packages)).any(axis=1),
+                          dtype=bool)
+
+    def of_party(self, party: int) -> Gates | None:
+        """The gates of ``party``'s own constituents (``None`` when it has none)."""
+        keep = np.flatnonzero(self.parent == party)
+        if keep.shape[0] == 0:
+            return None
+        pr = self.problem
+        sub = Problem(
+            pr.layout, np.array(pr.util[:, keep], copy=True), pr.base[keep].copy(),
+            tuple(Interaction(t.issues, t.masks, t.values[keep].copy())
+                  for t in pr.interactions if (t.values[keep] != 0.0).any()),
+            (), pr.clip[keep].copy(), pr.reservation[keep].copy(), pr.allowed.copy())
+        return Gates(sub, self.red[:, keep].copy(), self.trigger[:, keep].copy(),
+                     self.always[keep].copy(), np.zeros(keep.shape[0], dtype=np.int64))
+
+    def holds_for(self, package: tuple[int, ...], party: int | None = None) -> bool:
+        """:meth:`hold` for one package (only ``party``'s constituents when given)."""
+        pk = np.asarray(package, dtype=np.int64)[None, :]
+        refuse = self.consulted(pk)[0] & ~self.accepts(pk)[0]
+        if party is not None:
+            refuse &= self.parent == party
+        return not bool(refuse.any())
 
 
 @dataclass(frozen=True)

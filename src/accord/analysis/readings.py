@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from accord.analysis.ratify import ratified
 from accord.analysis.tables import Tables
-from accord.model import EPS, Plan, Scenario
+from accord.model import Plan, Scenario
 
 #: Readings enumerated exactly; beyond this many, a sample of this size is drawn.
 READINGS_LIMIT = 1_000_000
@@ -174,14 +174,13 @@ def readings(scenario: Scenario, tables: Tables, plan: Plan,
     accepting = np.zeros(n_parties, dtype=np.int64)
     n_ratified = 0
     n_violating = 0
-    res = tables.reservation[0]
     for start in range(0, evaluated, _CHUNK):
         stop = min(start + _CHUNK, evaluated)
         positions = (_enumerated(sizes, start, stop) if exact else np.stack(
             [gen.integers(0, n, size=stop - start) for n in sizes], axis=1))
         batch = _packages(base, columns, choices, positions)
         u = tables.utilities(batch)
-        accept = (u - res >= -EPS) & ~tables.red_lines_hit(batch)
+        accept = tables.acceptance(batch, u)
         viol = tables.violations(batch).any(axis=1)
         ok = ratified(accept, scenario.ratification, scenario.party_ids) & ~viol
         low = np.minimum(low, u.min(axis=0))

@@ -10,6 +10,14 @@ A plan with open points is sampled over their readings too: each draw takes one 
 uniformly (among every reading when there are at most :data:`SAMPLED_READINGS`, else among
 that many readings drawn once). A plan without open points draws nothing extra, so its
 answer for a given seed is unchanged.
+
+Structural assumptions are drawn too (see :mod:`accord.analysis.structural`): each soft
+red line holds in a draw with its probability. Each plan's ``structural`` drivers name
+the soft red lines it touches and the readings of its open points, in words, with their
+effect on ratification and on each party's acceptance (``P(· | holds) - P(· | not)``).
+Carry-over rules (``inherits``, ``silent``) are sampled through the readings: a point a
+rule leaves open is an open point. A scenario without soft red lines draws nothing
+extra, so its answer for a given seed is unchanged.
 """
 
 from __future__ import annotations
@@ -24,7 +32,13 @@ from numpy.typing import NDArray
 from accord.analysis.ratify import ratified
 from accord.analysis.readings import reading_packages
 from accord.analysis.stats import wilson
-from accord.analysis.tables import ParameterSpace
+from accord.analysis.structural import (
+    StructuralDriver,
+    red_lines_crossed,
+    soft_red_lines,
+    structural_drivers,
+)
+from accord.analysis.tables import Gating, ParameterSpace
 from accord.model import EPS, Plan, RuleKind, Scenario
 
 Progress = Callable[[int, int], None]
@@ -67,6 +81,7 @@ class PlanRobustness:
     party_drivers: dict[str, tuple[Driver, ...]]
     red_lines: tuple[str, ...] = ()
     readings: int = 1
+    structural: tuple[StructuralDriver, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``docs/reference/json-output.md``)."""
@@ -81,6 +96,7 @@ class PlanRobustness:
                               for p, ds in self.party_drivers.items()},
             "red_lines": list(self.red_lines),
             "readings": self.readings,
+            "structural_drivers": [d.to_dict() for d in self.structural],
         }
 
 
@@ -207,8 +223,12 @@ def robustness(
     chunk = max(1, min(chunk, 20_000_000 // max(1, packages.shape[0] * packages.shape[1]
                                                   * n_p)))
     margins = np.empty((samples, len(plans), n_p))
+    vetoed = np.zeros((samples, len(plans), n_p), dtype=bool)
     base = space.build()
-    red = base.red_lines_hit(packages)[pick]
+    soft = soft_red_lines(scenario)
+    holds = (rng.random((samples, len(soft))) < [r.probability for r in soft] if soft
+             else np.ones((samples, 0), dtype=bool))
+    red = red_lines_crossed(base, soft, packages, pick, holds)
     viol: NDArray[np.bool_] = np.asarray(base.violations(packages).any(axis=1))[pick]
     for start in range(0, samples, chunk):
         stop = min(samples, start + chunk)
@@ -218,9 +238,11 @@ def robustness(
             draws = np.arange(stop - start)[:, None]
             margins[start:stop] = (u[draws, pick[start:stop]]
                                    - tables.reservation[:, None, :])
+            if tables.gating is not None:
+                vetoed[start:stop] = _vetoes(tables.gating, packages, n_p)[draws, pick[start:stop]]
         if progress is not None:
             progress(stop, samples)
-    accept = (margins >= -EPS) & ~red
+    accept = (margins >= -EPS) & ~red & ~vetoed
     uncertain = space.uncertain
     x = _centred_ranks(theta[:, uncertain])
     results = []
@@ -234,15 +256,33 @@ def robustness(
             pid: _top(space, uncertain, _spearman(x, margins[:, j, k]), top)
             for k, pid in enumerate(scenario.party_ids)
         }
+        structural = structural_drivers(scenario, plan, soft, holds, packages[pick[:, j]],
+                                        accept[:, j, :], passed)
         count = int(passed.sum())
         results.append(PlanRobustness(
             plan.id, plan.name,
             {pid: float(accept[:, j, k].mean()) for k, pid in enumerate(scenario.party_ids)},
             count / samples, wilson(count, samples), drivers, party_drivers,
             tuple(pid for k, pid in enumerate(scenario.party_ids) if red[:, j, k].all()),
-            int(rows[j].shape[0]),
+            int(rows[j].shape[0]), tuple(structural[:top]),
         ))
     return Robustness(samples, seed, len(uncertain), tuple(results))
+
+
+def _vetoes(gating: Gating, packages: NDArray[np.int64], n_parties: int
+            ) -> NDArray[np.bool_]:
+    """``(S, m, P)``: a constituent its party consults refuses the package, per draw."""
+    g = gating.tables
+    u = g.utilities_all_draws(packages)
+    flat = g.layout.flat(packages)
+    crossed: NDArray[np.bool_] = np.asarray(g.red[flat].any(axis=1), dtype=bool)
+    asked: NDArray[np.bool_] = np.asarray(gating.trigger[flat].any(axis=1) | gating.always,
+                                          dtype=bool)
+    refuse = ((u < g.reservation[:, None, :] - EPS) | crossed[None]) & asked[None]
+    out = np.zeros((u.shape[0], packages.shape[0], n_parties), dtype=bool)
+    for c, parent in enumerate(gating.parent.tolist()):
+        out[:, :, parent] |= refuse[:, :, c]
+    return out
 
 
 def _top(space: ParameterSpace, uncertain: list[int], corr: NDArray[np.float64], top: int

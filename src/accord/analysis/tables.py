@@ -24,9 +24,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.analysis.conditions import Conjunction, LinkArrays
-from accord.analysis.problem import Problem, problem_of
+from accord.analysis.problem import Gates, Problem, problem_of
 from accord.analysis.space import Layout, layout_of_sizes
-from accord.model import Form, LinkKind, Param, Scenario
+from accord.model import EPS, Form, LinkKind, Param, Scenario
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -35,11 +35,16 @@ BoolArray = NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class ParamRef:
-    """Where an uncertain number sits: ``label`` names it for reports."""
+    """Where an uncertain number sits.
+
+    ``label`` names it for reports; ``path`` is its place in the scenario file
+    (``preferences.UA.weights.territory``).
+    """
 
     label: str
     party: str
     param: Param
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class Tables:
         clip: ``(P,)`` whether a party's utility is clipped into ``[0, 1]``.
         red: ``(n_options, P)`` red-line options.
         links: the linkages.
+        gating: the parties' domestic constituents (``None`` when there are none).
     """
 
     layout: Layout
@@ -84,6 +90,7 @@ class Tables:
     clip: BoolArray
     red: BoolArray
     links: tuple[LinkArrays, ...]
+    gating: Gating | None = None
     _problems: dict[int, Problem] = field(init=False, repr=False, compare=False,
                                           default_factory=dict)
 
@@ -91,8 +98,41 @@ class Tables:
         """Draw ``draw`` in the merged form every engine reads (computed once, kept)."""
         p = self._problems.get(draw)
         if p is None:
-            p = self._problems[draw] = problem_of(self, draw)
+            p = problem_of(self, draw)
+            if self.gating is not None:
+                g = self.gating
+                p = replace(p, gates=Gates(
+                    problem_of(g.tables, draw), g.tables.red, g.trigger, g.always, g.parent))
+            self._problems[draw] = p
         return p
+
+    def acceptance(self, packages: IntArray, utilities: FloatArray | None = None,
+                   draw: int = 0) -> BoolArray:
+        """``(m, P)``: whether each party accepts each package under draw ``draw``.
+
+        A party accepts when its utility reaches its reservation (within
+        :data:`~accord.model.EPS`), the package crosses none of its red lines, and every
+        constituent it consults on the package accepts too.
+        """
+        packages = np.asarray(packages, dtype=np.int64)
+        u = self.problem(draw).evaluate(packages) if utilities is None else utilities
+        accept = (u - self.reservation[draw] >= -EPS) & ~self.red_lines_hit(packages)
+        if self.gating is not None:
+            accept &= ~self.vetoes(packages, draw)
+        return np.asarray(accept, dtype=bool)
+
+    def vetoes(self, packages: IntArray, draw: int = 0) -> BoolArray:
+        """``(m, P)``: whether a constituent the party consults refuses each package."""
+        packages = np.asarray(packages, dtype=np.int64)
+        out = np.zeros((packages.shape[0], self.n_parties), dtype=bool)
+        gates = self.problem(draw).gates
+        if gates is None:
+            return out
+        refuse = gates.consulted(packages) & ~gates.accepts(packages)
+        for c in np.flatnonzero(refuse.any(axis=0)):
+            if gates.parent[c] >= 0:
+                out[:, int(gates.parent[c])] |= refuse[:, c]
+        return out
 
     def restrict(self, parties: Sequence[int]) -> Tables:
         """The tables seen by a subset of parties (every party's red lines still apply)."""
@@ -105,6 +145,7 @@ class Tables:
             terms=tuple(replace(self.terms[k], party=keep.index(self.terms[k].party))
                         for k in kept),
             term_values=self.term_values[:, kept],
+            gating=None if self.gating is None else self.gating.restrict(keep),
         )
 
     @property
@@ -166,7 +207,38 @@ class Tables:
         return Tables(
             self.layout, self.util[sl], self.base[sl], self.term_values[sl], self.terms,
             self.reservation[sl], self.low[sl], self.span[sl], self.clip, self.red, self.links,
+            None if self.gating is None else replace(self.gating,
+                                                     tables=self.gating.tables.draw(s)),
         )
+
+
+@dataclass(frozen=True)
+class Gating:
+    """The domestic constituents of a scenario, compiled (see :class:`Gates`).
+
+    Attributes:
+        tables: the constituents' own utility tables, one column each (no linkages).
+        trigger: ``(n_options, C)`` options that make the party consult each constituent.
+        always: ``(C,)`` constituents consulted on every package.
+        parent: ``(C,)`` position of each constituent's party.
+        ids: constituent ids.
+    """
+
+    tables: Tables
+    trigger: BoolArray
+    always: BoolArray
+    parent: IntArray
+    ids: tuple[str, ...]
+
+    def restrict(self, parties: list[int]) -> Gating | None:
+        """The constituents of a subset of parties (their positions renumbered).
+
+        Constituents of the other parties still bound what is admissible, so they stay,
+        attached to no kept party (position ``-1``).
+        """
+        parent = np.array([parties.index(int(p)) if int(p) in parties else -1
+                           for p in self.parent], dtype=np.int64)
+        return replace(self, parent=parent)
 
 
 def layout_of(scenario: Scenario) -> Layout:
@@ -201,34 +273,41 @@ class ParameterSpace:
         n_opt = self.layout.n_options
         n_issues = self.layout.n_issues
         self._plans: list[_PartyIndex] = []
-        for party in scenario.parties:
-            prefs = scenario.preferences[party.id]
+        #: the parties at the table, then the constituents (one column each)
+        self.columns = (*scenario.party_ids, *scenario.constituent_ids)
+        for pid in self.columns:
+            prefs = scenario.preferences[pid]
+            where = f"preferences.{pid}"
             weights = np.full(n_issues, -1, dtype=np.int64)
             for issue_id, param in prefs.weights.items():
                 weights[scenario.issue_index(issue_id)] = self._add(
-                    f"{party.id} weight {issue_id}", party.id, param)
+                    f"{pid} weight {issue_id}", pid, param, f"{where}.weights.{issue_id}")
             values = np.full(n_opt, -1, dtype=np.int64)
             for issue_id, options in prefs.values.items():
                 issue = scenario.issue(issue_id)
                 base = int(self.layout.offsets[scenario.issue_index(issue_id)])
                 for option_id, param in options.items():
                     values[base + issue.index(option_id)] = self._add(
-                        f"{party.id} value {issue_id}={option_id}", party.id, param)
+                        f"{pid} value {issue_id}={option_id}", pid, param,
+                        f"{where}.values.{issue_id}.{option_id}")
             commits = []
-            for c in prefs.commitments:
+            for k, c in enumerate(prefs.commitments):
                 flat = int(self.layout.offsets[scenario.issue_index(c.issue)]) + \
                     scenario.issue(c.issue).index(c.option)
                 commits.append((
                     flat,
-                    self._add(f"{party.id} credibility of {c.promisor} on {c.issue}={c.option}",
-                              party.id, c.credibility),
-                    self._add(f"{party.id} value if broken {c.issue}={c.option}",
-                              party.id, c.value_if_broken),
+                    self._add(f"{pid} credibility of {c.promisor} on {c.issue}={c.option}",
+                              pid, c.credibility, f"{where}.commitments[{k}].credibility"),
+                    self._add(f"{pid} value if broken {c.issue}={c.option}",
+                              pid, c.value_if_broken,
+                              f"{where}.commitments[{k}].value_if_broken"),
                 ))
-            reservation = self._add(f"{party.id} reservation", party.id, prefs.reservation)
-            scale = (self._add(f"{party.id} scale", party.id, prefs.scale)
+            reservation = self._add(f"{pid} reservation", pid, prefs.reservation,
+                                    f"{where}.reservation")
+            scale = (self._add(f"{pid} scale", pid, prefs.scale, f"{where}.scale")
                      if prefs.scale is not None else -1)
-            terms = [self._add(f"{party.id} interaction {k + 1}", party.id, t.value)
+            terms = [self._add(f"{pid} interaction {k + 1}", pid, t.value,
+                               f"{where}.interactions[{k}].value")
                      for k, t in enumerate(prefs.terms)]
             self._plans.append(_PartyIndex(prefs.form, prefs.clipped, weights, values, commits,
                                            reservation, scale, terms))
@@ -237,8 +316,8 @@ class ParameterSpace:
         self.links = self._link_arrays()
         self.red = self._red_lines()
 
-    def _add(self, label: str, party: str, param: Param) -> int:
-        self.refs.append(ParamRef(label, party, param))
+    def _add(self, label: str, party: str, param: Param, path: str) -> int:
+        self.refs.append(ParamRef(label, party, param, path))
         return len(self.refs) - 1
 
     @property
@@ -257,8 +336,8 @@ class ParameterSpace:
 
     def _term_arrays(self) -> tuple[TermArrays, ...]:
         out = []
-        for p, party in enumerate(self.scenario.parties):
-            for term in self.scenario.preferences[party.id].terms:
+        for p, column in enumerate(self.columns):
+            for term in self.scenario.preferences[column].terms:
                 issues = []
                 masks = []
                 flat_mask = np.zeros(self.layout.n_options, dtype=bool)
@@ -293,9 +372,9 @@ class ParameterSpace:
         return tuple(out)
 
     def _red_lines(self) -> BoolArray:
-        red = np.zeros((self.layout.n_options, len(self.scenario.parties)), dtype=bool)
-        for p, party in enumerate(self.scenario.parties):
-            for issue_id, option_id in self.scenario.preferences[party.id].red_lines:
+        red = np.zeros((self.layout.n_options, len(self.columns)), dtype=bool)
+        for p, column in enumerate(self.columns):
+            for issue_id, option_id in self.scenario.preferences[column].red_lines:
                 i = self.scenario.issue_index(issue_id)
                 k = self.scenario.issue(issue_id).index(option_id)
                 red[self.layout.offsets[i] + k, p] = True
@@ -351,8 +430,34 @@ class ParameterSpace:
             n_t = terms.shape[1]
             term_values[:, t0:t0 + n_t] = terms / width[:, None]
             t0 += n_t
-        return Tables(lay, util, base, term_values, self.terms, reservation, low, span, clip,
-                      self.red, self.links)
+        n_p = len(self.scenario.parties)
+        if n_p == n_parties:
+            return Tables(lay, util, base, term_values, self.terms, reservation, low, span,
+                          clip, self.red, self.links)
+        mine = [k for k, t in enumerate(self.terms) if t.party < n_p]
+        theirs = [k for k, t in enumerate(self.terms) if t.party >= n_p]
+        gate_tables = Tables(
+            lay, util[:, :, n_p:], base[:, n_p:], term_values[:, theirs],
+            tuple(replace(self.terms[k], party=self.terms[k].party - n_p) for k in theirs),
+            reservation[:, n_p:], low[:, n_p:], span[:, n_p:], clip[n_p:],
+            self.red[:, n_p:], ())
+        return Tables(lay, util[:, :, :n_p], base[:, :n_p], term_values[:, mine],
+                      tuple(self.terms[k] for k in mine), reservation[:, :n_p], low[:, :n_p],
+                      span[:, :n_p], clip[:n_p], self.red[:, :n_p], self.links,
+                      self._gating(gate_tables))
+
+    def _gating(self, tables: Tables) -> Gating:
+        sc = self.scenario
+        trigger = np.zeros((self.layout.n_options, len(sc.constituents)), dtype=bool)
+        for c, con in enumerate(sc.constituents):
+            for issue_id, option_id in con.consulted_when:
+                i = sc.issue_index(issue_id)
+                trigger[self.layout.offsets[i] + sc.issue(issue_id).index(option_id), c] = True
+        return Gating(tables, trigger,
+                      np.array([c.always for c in sc.constituents], dtype=bool),
+                      np.array([sc.party_index(c.parent) for c in sc.constituents],
+                               dtype=np.int64),
+                      sc.constituent_ids)
 
 
 def compile_scenario(scenario: Scenario) -> Tables:

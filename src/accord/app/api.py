@@ -18,7 +18,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +26,8 @@ import numpy as np
 from accord.analysis.compare import compare as compare_plans
 from accord.analysis.dominance import Dominance
 from accord.analysis.evaluate import PlanEvaluation, evaluate_all, evaluate_plan
+from accord.analysis.lineage import draft_tree as _draft_tree
+from accord.analysis.lineage import has_lineage, revision_steps
 from accord.analysis.lint import lint as find_smells
 from accord.analysis.ratify import ratified
 from accord.analysis.tables import Tables, compile_scenario
@@ -38,9 +39,11 @@ from accord.app.results import (
     ImprovementResult,
     LintResult,
     RobustnessResult,
+    SensitivityResult,
     SolveResult,
     ZopaResult,
 )
+from accord.app.whatif import Adjustment, adjusted
 from accord.model import EPS, InvalidPlanError, NoAgreementError, Plan, Scenario
 
 if TYPE_CHECKING:
@@ -67,17 +70,14 @@ def _concept(concept: str) -> Callable[[Tables], Solution]:
 
     solver: Callable[[Tables], Solution] = getattr(concepts, _SOLVERS[concept])
     return solver
-#: The drafts of the 2025 Ukraine talks, in the order they were tabled. When a scenario
-#: holds at least two of them the comparison chain follows this order.
-KNOWN_CHAIN = ("us-28-point", "geneva-19-point", "e3-counter", "us-ukraine-20-point")
 
 __all__ = [
     "CONCEPTS",
-    "KNOWN_CHAIN",
     "chain",
     "compare",
     "divide",
     "draft_chain",
+    "draft_tree",
     "evaluate",
     "frontier",
     "improve",
@@ -86,6 +86,7 @@ __all__ = [
     "ratifies",
     "reservations",
     "robustness",
+    "sensitivity",
     "solve",
     "solve_all",
     "tables",
@@ -155,10 +156,18 @@ def reservations(scenario: ScenarioLike) -> dict[str, float]:
     return dict(zip(s.party_ids, map(float, tables(s).reservation[0]), strict=True))
 
 
-def ratifies(scenario: ScenarioLike, accept: Mapping[str, bool]) -> bool:
-    """Whether these acceptances (party -> yes/no; missing: no) pass the scenario's rule."""
+def ratifies(scenario: ScenarioLike, accept: Mapping[str, bool],
+             choices: Mapping[str, str] | None = None) -> bool:
+    """Whether these acceptances (party -> yes/no; missing: no) pass the scenario's rule.
+
+    With the package's ``choices``, a party's yes counts only when every domestic
+    constituent it consults on the package accepts it too (two-level ratification).
+    """
     s = load(scenario)
     row = np.array([[bool(accept.get(p, False)) for p in s.party_ids]], dtype=bool)
+    if choices is not None and s.constituents:
+        package = np.array([s.indices(Plan("vote", dict(choices)))], dtype=np.int64)
+        row &= ~tables(s).vetoes(package)
     return bool(ratified(row, s.ratification, s.party_ids)[0])
 
 
@@ -307,6 +316,25 @@ def robustness(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | Non
                                               seed=seed, progress=progress))
 
 
+def sensitivity(scenario: ScenarioLike, plan: PlanLike) -> SensitivityResult:
+    """What flips each party's acceptance of a plan: single assumptions within their ranges.
+
+    For each party: whether it accepts the plan (at its nominal reading), its margin, and
+    every reservation, weight, option value, credibility, interaction term or crossed red
+    line whose change alone flips that, with the value just across the boundary, smallest
+    relative change first; and the tornado of its margin over each number's range (see
+    :mod:`accord.analysis.sensitivity`).
+
+    Raises:
+        InvalidPlanError: an unknown plan, or "no deal".
+    """
+    from accord.analysis.sensitivity import sensitivity as find_flips
+
+    s = load(scenario)
+    p = _plan(s, plan)
+    return SensitivityResult(s, _memo(s, ("sensitivity", p), lambda: find_flips(s, p)))
+
+
 def compare(scenario: ScenarioLike, a: PlanLike, b: PlanLike) -> ComparisonResult:
     """Point-by-point differences of draft ``a`` and its revision ``b``, and who gained."""
     s = load(scenario)
@@ -323,24 +351,33 @@ def divide(path: str | Path) -> dict[str, Any]:
 
 
 def draft_chain(scenario: Scenario) -> list[Plan]:
-    """The drafts to compare in sequence.
+    """The drafts to compare by default.
 
-    The known 2025 sequence (:data:`KNOWN_CHAIN`) when the scenario holds at least two of
-    those plans; otherwise every named plan except ``no deal``, in file order.
+    When some draft names the text it revises (``revises:``), the drafts of that lineage
+    in tree order (roots by date, each revision after the text it revised, see
+    :func:`draft_tree`); otherwise every named plan except "no deal", in file order.
     """
-    ids = {p.id for p in scenario.plans}
-    known = [scenario.plan(i) for i in KNOWN_CHAIN if i in ids]
-    if len(known) >= 2:
-        return known
-    return [p for p in scenario.plans if not p.no_deal]
+    drafts = [p for p in scenario.plans if not p.no_deal]
+    if not has_lineage(drafts):
+        return drafts
+    linked = {p.id for p in drafts if p.revises} | {p.revises for p in drafts if p.revises}
+    return [p for _, p in _draft_tree(drafts) if p.id in linked]
+
+
+def draft_tree(plans: Sequence[Plan]) -> list[tuple[int, Plan]]:
+    """``(depth, plan)`` for ``plans`` in lineage order: the tree that reports draw."""
+    return _draft_tree(plans)
 
 
 def chain(scenario: ScenarioLike, plans: Sequence[PlanLike] | None = None
           ) -> list[ComparisonResult]:
-    """Compare each draft of a chain (default :func:`draft_chain`) with the next."""
+    """Compare each draft with the text it revised (default drafts: :func:`draft_chain`).
+
+    A draft whose parent is not among ``plans`` is compared with the draft before it.
+    """
     s = load(scenario)
     seq = [_plan(s, p) for p in plans] if plans is not None else draft_chain(s)
-    return [compare(s, a, b) for a, b in pairwise(seq)]
+    return [compare(s, a, b) for a, b in revision_steps(seq)]
 
 
 def lint(scenario: ScenarioLike) -> LintResult:
@@ -359,3 +396,19 @@ def lint(scenario: ScenarioLike) -> LintResult:
     text, name = source_of(str(scenario))
     line = line_finder(text, name)
     return LintResult(s, name, tuple((f, line(f.where)) for f in find_smells(s, tables(s))))
+
+
+def what_if(scenario: ScenarioLike, plan: PlanLike, changes: Mapping[str, Adjustment], *,
+            dominance: bool = True) -> Evaluation:
+    """Evaluate ``plan`` with some parties' weights, reservations or red lines moved.
+
+    ``changes`` maps a party id to its :class:`~accord.app.whatif.Adjustment`: weights and
+    a reservation inside the ranges the scenario states for them, and whether its red
+    lines count. The evaluation is :func:`evaluate`'s, on the adjusted scenario (the
+    returned :class:`~accord.app.results.Evaluation` carries that scenario).
+
+    Raises:
+        ScenarioError: an unknown party or point, or a number outside its stated range.
+    """
+    s = load(scenario)
+    return evaluate(adjusted(s, changes), _plan(s, plan), dominance=dominance)

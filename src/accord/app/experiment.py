@@ -59,6 +59,8 @@ def experiment_chart_spec(summary: dict[str, Any]) -> dict[str, Any]:
     arm_order = [_ARM_LABELS[a] for a in ARMS]
     colour = {"field": "arm", "type": "nominal", "title": None,
               "scale": {"domain": arm_order, "range": _ARM_COLOURS}, "sort": arm_order}
+    # each panel has its own bands: the arms' offsets must follow each panel's band width
+    offset = {"field": "arm", "type": "nominal", "scale": {"domain": arm_order}}
     cfg = summary["config"]
     return {
         "$schema": SCHEMA,
@@ -70,12 +72,14 @@ def experiment_chart_spec(summary: dict[str, Any]) -> dict[str, Any]:
             {
                 "data": {"values": rates},
                 "width": 420, "height": 180,
-                "title": "How often a text is agreed, and ratified under the scenario's rule",
+                "title": {"text": ["How often a text is agreed, and ratified",
+                                   "under the scenario's rule (lines: 95% intervals)"],
+                          "anchor": "start", "fontSize": 12},
                 "layer": [
                     {"mark": {"type": "bar"},
                      "encoding": {
                          "x": {"field": "measure", "type": "nominal", "title": None},
-                         "xOffset": {"field": "arm", "sort": arm_order},
+                         "xOffset": offset,
                          "y": {"field": "rate", "type": "quantitative", "title": "rate",
                                "scale": {"domain": [0, 1]}, "axis": {"format": "%"}},
                          "color": colour,
@@ -84,25 +88,30 @@ def experiment_chart_spec(summary: dict[str, Any]) -> dict[str, Any]:
                     {"mark": {"type": "rule", "color": "#333"},
                      "encoding": {
                          "x": {"field": "measure", "type": "nominal"},
-                         "xOffset": {"field": "arm", "sort": arm_order},
+                         "xOffset": offset,
                          "y": {"field": "low", "type": "quantitative"},
-                         "y2": {"field": "high"}}},
+                         "y2": {"field": "high"},
+                         "tooltip": [{"field": "arm"}, {"field": "measure"},
+                                     {"field": "low", "title": "95% low", "format": ".0%"},
+                                     {"field": "high", "title": "95% high", "format": ".0%"}]}},
                 ],
             },
             {
                 "data": {"values": gains},
                 "width": 420, "height": 180,
-                "title": "Mean utility gain of the agreed text over reservation "
-                         "(no text: 0), ratified or not",
+                "title": {"text": ["Mean utility gain of the agreed text over reservation",
+                                   "(no text: 0), ratified or not"],
+                          "anchor": "start", "fontSize": 12},
                 "mark": {"type": "bar"},
                 "encoding": {
                     "x": {"field": "party", "type": "nominal", "title": None},
-                    "xOffset": {"field": "arm", "sort": arm_order},
+                    "xOffset": offset,
                     "y": {"field": "gain", "type": "quantitative", "title": "utility gain"},
                     "color": colour,
                     "tooltip": [{"field": "arm"}, {"field": "party"},
                                 {"field": "gain", "format": "+.3f"}]},
             },
         ],
-        "config": {"legend": {"orient": "bottom"}},
+        "resolve": {"scale": {"xOffset": "independent"}},
+        "config": {"legend": {"orient": "bottom", "labelLimit": 0}},
     }

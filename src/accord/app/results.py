@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from accord.analysis.compare import Comparison
 from accord.analysis.evaluate import PlanEvaluation
 from accord.analysis.lint import Finding
-from accord.analysis.robustness import Driver, Robustness
+from accord.analysis.robustness import Driver, PlanRobustness, Robustness
+from accord.analysis.sensitivity import Sensitivity
 from accord.model import Scenario
 
 if TYPE_CHECKING:  # the solver (HiGHS) loads only when a question needs it
@@ -35,8 +36,11 @@ __all__ = [
     "ImprovementResult",
     "LintResult",
     "PlanEvaluation",
+    "PlanRobustness",
     "Robustness",
     "RobustnessResult",
+    "Sensitivity",
+    "SensitivityResult",
     "SolveResult",
     "ZopaResult",
     "invented_in",
@@ -344,6 +348,32 @@ class RobustnessResult:
                  f"{r.ratify_probability:.1%}"] for r in self.raw.plans]
         return html_table(f"Acceptance over {self.raw.samples} draws (seed {self.raw.seed})",
                           ["plan", *ids, "P(ratified)"], rows)
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """What flips each party's acceptance of one plan, and the tornado of its margin."""
+
+    scenario: Scenario
+    raw: Sensitivity
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``accord sensitivity --json``)."""
+        return self.raw.to_dict()
+
+    def to_accept(self) -> dict[str, dict[str, Any] | None]:
+        """Per refusing party, the smallest single change that makes it accept.
+
+        ``None`` for a party that no single change within the stated ranges brings round.
+        """
+        return {p.party: (p.to_accept.to_dict() if p.to_accept else None)
+                for p in self.raw.parties if not p.accepts}
+
+    def _repr_html_(self) -> str:
+        rows = [[p.party, "yes" if p.accepts else "no", f"{p.margin:+.3f}", f.parameter,
+                 f"{f.start}", f"{f.to}"] for p in self.raw.parties for f in p.flips]
+        return html_table(f"What flips {self.raw.plan}",
+                          ["party", "accepts", "margin", "parameter", "from", "to"], rows)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                   "acceptance, ratification."),
     "robustness": ("core_commands", "Probability each party accepts and each plan is "
                                     "ratified, and what drives it."),
+    "sensitivity": ("core_commands", "What flips each party's acceptance of a plan: single "
+                                     "assumptions within their ranges."),
     "compare": ("core_commands", "Point-by-point diff of two drafts and who gained from the "
                                  "revision."),
     "lint": ("core_commands", "Modelling smells with a line each; exit 2 when there are "

@@ -1,4 +1,7 @@
-"""Core commands: scenarios, show, validate, schema, evaluate, robustness, compare, lint."""
+"""Core commands: read, check and evaluate a scenario and its plans.
+
+scenarios, show, validate, schema, evaluate, robustness, sensitivity, compare, lint.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("schema")(schema)
     app.command("evaluate")(evaluate)
     app.command("robustness")(robust)
+    app.command("sensitivity")(sensitivity)
     app.command("compare")(compare_cmd)
     app.command("lint")(lint)
 
@@ -112,7 +116,8 @@ def validate(path: Annotated[str, typer.Argument(help="Scenario file or bundled 
                               f"{found.count('warning')} warnings"
                               + (" (--strict)" if strict else ""), highlight=False)
         else:
-            console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties, "
+            gates = f" ({len(s.constituents)} domestic constituents)" if s.constituents else ""
+            console.print(f"[green]ok[/green] {path}: {len(s.parties)} parties{gates}, "
                           f"{len(s.issues)} points, {len(s.plans)} plans, "
                           f"{s.space_size:.4g} packages; {found.count('warning')} lint "
                           "warnings", highlight=False)
@@ -178,6 +183,9 @@ def robust(
         emit_json(result.to_dict())
         return
     console.print(robustness_table(s, result.raw))
+    structural = structural_table(s, result.raw)
+    if structural is not None:
+        console.print(structural)
 
 
 def robustness_table(s: Scenario, result: Robustness) -> Table:
@@ -196,6 +204,68 @@ def robustness_table(s: Scenario, result: Robustness) -> Table:
             else (f"red line of {', '.join(r.red_lines)}" if r.red_lines else "-"),
         )
     return table
+
+
+def _effect(e: float | None) -> str:
+    return "-" if e is None else f"{e:+.0%}"
+
+
+def structural_table(s: Scenario, result: Robustness) -> Table | None:
+    """Structural assumptions (soft red lines, readings of open points) and their effects."""
+    rows = [(r.plan, d) for r in result.plans for d in r.structural]
+    if not rows:
+        return None
+    table = Table("plan", "assumption", "held in", "ΔP(ratified)",
+                  *[f"ΔP({p} accepts)" for p in s.party_ids],
+                  title="Structural assumptions: P(· | holds) − P(· | does not hold)")
+    for plan, d in rows:
+        table.add_row(plan, d.assumption, f"{d.frequency:.0%}", _effect(d.ratify_effect),
+                      *[_effect(d.accept_effect[p]) for p in s.party_ids])
+    return table
+
+
+def _value(v: float | bool) -> str:
+    if isinstance(v, bool):
+        return "holds" if v else "dropped"
+    return f"{v:.6g}"
+
+
+@guarded
+def sensitivity(
+    scenario: ScenarioArg,
+    plan: Annotated[str, typer.Option("--plan", "-p", help="The plan id to test.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """What flips each party's acceptance of a plan: single assumptions within their ranges.
+
+    For each party: every reservation, weight, option value, credibility, interaction term
+    or crossed red line whose change alone, within its stated range, turns the party's
+    acceptance around, with the value just across the boundary, smallest relative change
+    first. A refusing party's first flip is the smallest change that makes it accept.
+    Numbers without a range are not moved. The plan is taken at its nominal reading.
+    """
+    s = load(scenario)
+    result = api.sensitivity(s, plan)
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    table = Table("party", "accepts", "margin", "flips when", "from", "to",
+                  title=f"What flips {s.plan(plan).name}",
+                  caption="margin: utility − reservation at the nominal values; each row "
+                          "changes one assumption alone")
+    for p in result.raw.parties:
+        head = [p.party, "[green]yes[/green]" if p.accepts else "[red]no[/red]",
+                f"{p.margin:+.3f}"]
+        if not p.flips:
+            table.add_row(*head, "nothing within the stated ranges", "", "")
+        for k, f in enumerate(p.flips):
+            table.add_row(*(head if k == 0 else ["", "", ""]), f.parameter,
+                          _value(f.start), _value(f.to))
+    console.print(table)
+    for party, change in result.to_accept().items():
+        if change is not None:
+            console.print(f"smallest change that makes {party} accept: {change['parameter']} "
+                          f"{_value(change['from'])} → {_value(change['to'])}")
 
 
 @guarded

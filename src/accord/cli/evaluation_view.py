@@ -34,7 +34,8 @@ def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
     table = Table("plan", *s.party_ids, "ratified", "blocking", "linkages broken",
                   "dominated", "choices",
                   title="Utility and margin over reservation per party",
-                  caption="✗ refuses (below reservation); RL crosses a red line; open: range "
+                  caption="✗ refuses (below reservation); RL crosses a red line; veto X: a "
+                          "domestic constituent X consulted on the plan refuses it; open: range "
                           "over the readings of the open points and whether the party accepts "
                           "under every/some/no reading; dominated: some admissible package is "
                           "better for someone, worse for nobody; choices: how many points are "
@@ -45,6 +46,7 @@ def evaluation_table(s: Scenario, evals: list[PlanEvaluation]) -> Table:
         for o in e.parties:
             mark = "" if o.acceptable else " [red]✗[/red]"
             red = " [red]RL[/red]" if o.red_lines_hit else ""
+            red += "".join(f" [red]veto {g.split('/', 1)[1]}[/red]" for g in o.vetoed_by)
             cell = f"{o.utility:.2f} {o.margin:+.2f}{mark}{red}"
             if e.readings is not None:
                 r = e.readings.party(o.party)

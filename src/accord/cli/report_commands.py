@@ -18,7 +18,7 @@ from accord.cli.common import EXIT_BAD_INPUT, console, err_console, guarded, loa
 from accord.cli.core_commands import print_evaluation, robustness_table, run_robustness
 from accord.model import Scenario
 from accord.report.charts import warm_up
-from accord.report.make import DEAL_TITLE, EXPERIMENT_RUNS, SAMPLES
+from accord.report.make import DEAL_TITLE, EXPERIMENT_RUNS, SAMPLES, solutions_if_any
 from accord.report.make import report as make_report
 
 DEMO_SCENARIO = "ukraine-2025"
@@ -142,8 +142,12 @@ def demo(
     comparisons = api.chain(s)
     if comparisons:
         console.print(chain_table(s, comparisons))
-    solutions = api.solve_all(s)
-    console.print(solve_table(s, solutions))
+    solutions = solutions_if_any(s)
+    if solutions:
+        console.print(solve_table(s, solutions))
+    else:
+        console.print("no zone of agreement at the nominal values: no admissible package gives "
+                      "every party its reservation, so no bargaining solution exists")
     with console.status("simulating the backchannel experiment"):
         text = make_report(s, samples=samples, seed=seed, evaluation=evaluation,
                            robustness=result, chain=comparisons, solutions=solutions,

@@ -113,6 +113,26 @@ class CommitmentIn(Strict):
     why: Text = ""
 
 
+class RedLineIn(Strict):
+    """A soft red line: the party refuses ``option`` with this ``probability``."""
+
+    option: OptionRef
+    probability: float = Field(ge=0, le=1, allow_inf_nan=False,
+                               description="how likely the red line is to hold, in [0, 1]")
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
+
+
+def _red_line_form(data: Any) -> str:
+    return "certain" if isinstance(data, str) else "soft"
+
+
+RedLineEntry = Annotated[
+    Annotated[OptionRef, Tag("certain")] | Annotated[RedLineIn, Tag("soft")],
+    Discriminator(_red_line_form),
+]
+
+
 class PreferencesIn(Strict):
     """One party's preferences (see the format reference for the two forms)."""
 
@@ -120,7 +140,9 @@ class PreferencesIn(Strict):
     reservation: ParamIn = 0.0
     weights: dict[Id, ParamIn] = Field(default_factory=dict)
     values: dict[Id, IssueValuesIn] = Field(default_factory=dict)
-    red_lines: list[OptionRef] = Field(default_factory=list)
+    red_lines: list[RedLineEntry] = Field(
+        default_factory=list,
+        description="'point.option' (certain) or {option, probability, why, sources} (soft)")
     interactions: list[InteractionIn] = Field(default_factory=list)
     commitments: list[CommitmentIn] = Field(default_factory=list)
     scale: ParamIn | None = None
@@ -150,11 +172,22 @@ class IssueIn(Strict):
 
 
 class PartyIn(Strict):
-    """A negotiating party."""
+    """A negotiating party, or a domestic constituent of one (``constituent_of``)."""
 
     id: Id
     name: Text = ""
     description: Text = ""
+    constituent_of: Id | None = Field(
+        default=None,
+        description="the party at the table whose acceptance this constituent gates "
+                    "(a referendum, parliament, congress, member states); it is then not "
+                    "a party at the table")
+    consulted_when: list[OptionRef] | None = Field(
+        default=None,
+        description="constituents only: options (point.option) any one of which in a "
+                    "package makes the party consult it; omitted: always consulted")
+    why: Text = ""
+    sources: list[Id] = Field(default_factory=list)
 
 
 class ConstraintIn(Strict):
@@ -228,6 +261,8 @@ class PlanIn(Strict):
         default=None, description="points not listed are carried over from this plan")
     silent: Id | None = Field(
         default=None, description="points not listed: 'default', 'open', or an option id")
+    revises: Id | None = Field(
+        default=None, description="the earlier draft this one revises (the drafts' lineage)")
     choices: dict[Id, ChoiceEntry] = Field(default_factory=dict)
 
     @model_validator(mode="after")

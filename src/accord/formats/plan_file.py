@@ -13,6 +13,11 @@ One carry-over rule may settle the points a plan does not list:
 - ``silent: X``: every unlisted point that has an option ``X`` takes it, marked assumed
   ("the draft is silent: read as X"); points without ``X`` take their default.
 
+A plan may name the draft it revises (``revises: P``): the drafts' lineage, a tree that
+the report and the compare page draw by date. It says where a text came from, not how its
+unlisted points are read (that is the carry-over rule's job); an unknown draft, "no deal" or
+a cycle is refused.
+
 The rules are resolved on reading: the domain :class:`~accord.model.Plan` holds the
 choices, the open points and a :class:`~accord.model.ChoiceNote` per noted point, and
 writing a scenario back spells every choice out in the long form.
@@ -92,13 +97,36 @@ def plans_from_file(doc: fm.ScenarioFile) -> tuple[Plan, ...]:
         date = p.date.isoformat() if isinstance(p.date, dt.date) else p.date
         try:
             plan = Plan(p.id, choices, p.title, p.description, date, tuple(p.sources),
-                        p.no_deal, open_, notes)
+                        p.no_deal, open_, notes, p.revises or "")
         except ValueError as exc:
             raise ScenarioError(str(exc), f"plans[{k}]") from None
         done[pid] = plan
         return plan
 
-    return tuple(build(p.id, ()) for p in doc.plans)
+    plans = tuple(build(p.id, ()) for p in doc.plans)
+    _check_lineage(doc, raw)
+    return plans
+
+
+def _check_lineage(doc: fm.ScenarioFile, raw: dict[str, tuple[int, fm.PlanIn]]) -> None:
+    """Each ``revises`` names another draft (not "no deal") and the lineage has no cycle."""
+    for k, p in enumerate(doc.plans):
+        if p.revises is None:
+            continue
+        where = f"plans[{k}].revises"
+        if p.revises not in raw:
+            raise ScenarioError(f"no plan {p.revises!r} to revise (plans: {', '.join(raw)})",
+                                where)
+        if raw[p.revises][1].no_deal:
+            raise ScenarioError(f"cannot revise {p.revises!r}: it is 'no deal'", where)
+        seen = [p.id]
+        step: str | None = p.revises
+        while step is not None and step in raw:
+            if step in seen:
+                cycle = " -> ".join((*seen[seen.index(step):], step))
+                raise ScenarioError(f"drafts revise each other in a cycle: {cycle}", where)
+            seen.append(step)
+            step = raw[step][1].revises
 
 
 def _silent(p: fm.PlanIn, k: int, rest: list[fm.IssueIn], choices: dict[str, str],
@@ -134,6 +162,8 @@ def plan_to_dict(plan: Plan, options_of: dict[str, list[str]]) -> dict[str, Any]
         out["sources"] = list(plan.sources)
     if plan.no_deal:
         out["no_deal"] = True
+    if plan.revises:
+        out["revises"] = plan.revises
     choices: dict[str, Any] = {}
     for issue, option in plan.choices.items():
         note = plan.notes.get(issue)

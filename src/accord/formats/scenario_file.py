@@ -22,6 +22,7 @@ from accord.formats import file_model as fm
 from accord.formats.plan_file import plan_to_dict, plans_from_file
 from accord.model import (
     Commitment,
+    Constituent,
     Constraint,
     DistKind,
     Distribution,
@@ -33,8 +34,10 @@ from accord.model import (
     Option,
     Param,
     Party,
+    Plan,
     Preferences,
     RatificationRule,
+    RedLineOdds,
     RuleKind,
     Scenario,
     ScenarioError,
@@ -249,18 +252,28 @@ def _preferences(party: str, raw: fm.PreferencesIn) -> Preferences:
                                           _param(c.value_if_broken), c.why))
         except ScenarioError as exc:
             raise ScenarioError(exc.reason, f"{where}.commitments[{k}]") from None
+    red_lines: set[tuple[str, str]] = set()
+    odds: dict[tuple[str, str], RedLineOdds] = {}
+    for entry in raw.red_lines:
+        if isinstance(entry, str):
+            red_lines.add(_ref(entry))
+        else:
+            ref = _ref(entry.option)
+            red_lines.add(ref)
+            odds[ref] = RedLineOdds(entry.probability, entry.why, tuple(entry.sources))
     return Preferences(
         party=party,
         form=form,
         values=values,
         weights={i: _param(w) for i, w in raw.weights.items()},
         reservation=_param(raw.reservation),
-        red_lines=frozenset(_ref(r) for r in raw.red_lines),
+        red_lines=frozenset(red_lines),
         terms=tuple(terms),
         commitments=tuple(commitments),
         scale=_param(raw.scale) if raw.scale is not None else None,
         saturate=raw.saturate,
         unit=raw.unit,
+        red_line_odds=odds,
     )
 
 
@@ -270,6 +283,9 @@ def _cited(doc: fm.ScenarioFile) -> Iterator[tuple[str, str]]:
             for tag in p.sources:
                 yield where, tag
 
+    for k, party in enumerate(doc.parties):
+        for tag in party.sources:
+            yield f"parties[{k}].sources", tag
     for pid, prefs in doc.preferences.items():
         base = f"preferences.{pid}"
         yield from params(f"{base}.reservation", prefs.reservation)
@@ -284,6 +300,10 @@ def _cited(doc: fm.ScenarioFile) -> Iterator[tuple[str, str]]:
                 yield from params(f"{base}.values.{issue}.{option}", v)
         for k, c in enumerate(prefs.commitments):
             yield from params(f"{base}.commitments[{k}].credibility", c.credibility)
+        for k, r in enumerate(prefs.red_lines):
+            if isinstance(r, fm.RedLineIn):
+                for tag in r.sources:
+                    yield f"{base}.red_lines[{k}].sources", tag
     for k, plan in enumerate(doc.plans):
         for tag in plan.sources:
             yield f"plans[{k}].sources", tag
@@ -313,10 +333,50 @@ def to_scenario(doc: fm.ScenarioFile) -> Scenario:
     for pid, prefs in doc.preferences.items():
         preferences[pid] = _preferences(pid, prefs)
     plans = plans_from_file(doc)
+    at_table, constituents = _parties(doc)
+    try:
+        return _scenario(doc, at_table, constituents, preferences, constraints,
+                         ratification, plans)
+    except ScenarioError as exc:
+        # a constituent's problem points at its entry in the file's parties list
+        place = {p.id: k for k, p in enumerate(doc.parties)}
+        match = re.fullmatch(r"constituents\.([^.]+)(.*)", exc.where or "")
+        if match and match.group(1) in place:
+            where = f"parties[{place[match.group(1)]}]{match.group(2)}"
+            raise type(exc)(exc.reason, where) from None
+        raise
+
+
+def _parties(doc: fm.ScenarioFile) -> tuple[tuple[Party, ...], tuple[Constituent, ...]]:
+    """The parties at the table and the constituents, from the file's parties list."""
+    at_table = []
+    constituents = []
+    for k, p in enumerate(doc.parties):
+        if p.constituent_of is None:
+            if p.consulted_when is not None:
+                raise ScenarioError("consulted_when applies to constituents only (add "
+                                    "constituent_of)", f"parties[{k}].consulted_when")
+            at_table.append(Party(p.id, p.name, p.description))
+            continue
+        when = frozenset(_ref(r) for r in p.consulted_when or ())
+        if p.consulted_when is not None and not when:
+            raise ScenarioError("consulted_when is empty: omit it to consult the "
+                                "constituent always", f"parties[{k}].consulted_when")
+        constituents.append(Constituent(p.id, p.constituent_of, p.name, when, p.description,
+                                        p.why, tuple(p.sources)))
+    if not at_table:
+        raise ScenarioError("a scenario needs at least one party at the table", "parties")
+    return tuple(at_table), tuple(constituents)
+
+
+def _scenario(doc: fm.ScenarioFile, at_table: tuple[Party, ...],
+              constituents: tuple[Constituent, ...], preferences: dict[str, Preferences],
+              constraints: list[Constraint], ratification: RatificationRule,
+              plans: tuple[Plan, ...]) -> Scenario:
     return Scenario(
         id=doc.id,
         title=doc.title,
-        parties=tuple(Party(p.id, p.name, p.description) for p in doc.parties),
+        parties=at_table,
         issues=tuple(
             Issue(i.id, i.title,
                   tuple(Option(o.id, o.label, o.description, o.invented, o.why)
@@ -331,6 +391,7 @@ def to_scenario(doc: fm.ScenarioFile) -> Scenario:
         description=doc.description,
         sources=doc.sources,
         notes=tuple(doc.notes),
+        constituents=constituents,
     )
 
 
@@ -449,6 +510,18 @@ def _side_out(sel: Selector) -> str | list[str]:
     return refs[0] if len(refs) == 1 else refs
 
 
+def _red_line_out(p: Preferences, issue: str, option: str) -> str | dict[str, Any]:
+    odds = p.red_line_odds.get((issue, option))
+    if odds is None:
+        return f"{issue}.{option}"
+    out: dict[str, Any] = {"option": f"{issue}.{option}", "probability": odds.probability}
+    if odds.rationale:
+        out["why"] = odds.rationale
+    if odds.sources:
+        out["sources"] = list(odds.sources)
+    return out
+
+
 def _prefs_out(p: Preferences) -> dict[str, Any]:
     out: dict[str, Any] = {"form": p.form.value, "reservation": _param_out(p.reservation)}
     if p.weights:
@@ -456,7 +529,7 @@ def _prefs_out(p: Preferences) -> dict[str, Any]:
     out["values"] = {i: {o: _param_out(v) for o, v in opts.items()}
                      for i, opts in p.values.items()}
     if p.red_lines:
-        out["red_lines"] = sorted(f"{i}.{o}" for i, o in p.red_lines)
+        out["red_lines"] = [_red_line_out(p, i, o) for i, o in sorted(p.red_lines)]
     if p.terms:
         out["interactions"] = [
             {"when": [_sel_out(c) for c in t.conditions], "value": _param_out(t.value),
@@ -503,6 +576,14 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         {"id": p.id, **({"name": p.name} if p.name else {}),
          **({"description": p.description} if p.description else {})}
         for p in s.parties
+    ] + [
+        {"id": c.id, **({"name": c.name} if c.name else {}), "constituent_of": c.parent,
+         **({"consulted_when": [f"{i}.{o}" for i, o in sorted(c.consulted_when)]}
+            if c.consulted_when else {}),
+         **({"description": c.description} if c.description else {}),
+         **({"why": c.why} if c.why else {}),
+         **({"sources": list(c.sources)} if c.sources else {})}
+        for c in s.constituents
     ]
     out["issues"] = []
     for i in s.issues:

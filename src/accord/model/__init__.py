@@ -11,9 +11,9 @@ from accord.model.errors import (
     UnknownIdError,
 )
 from accord.model.issue import Issue, Option
-from accord.model.party import Party
+from accord.model.party import Constituent, Party
 from accord.model.plan import Plan
-from accord.model.preferences import Commitment, Form, Preferences, Term
+from accord.model.preferences import Commitment, Form, Preferences, RedLineOdds, Term
 from accord.model.provenance import ChoiceNote, Status
 from accord.model.ratification import RatificationRule, RuleKind
 from accord.model.scenario import Scenario
@@ -27,6 +27,7 @@ __all__ = [
     "AccordError",
     "ChoiceNote",
     "Commitment",
+    "Constituent",
     "Constraint",
     "DistKind",
     "Distribution",
@@ -42,6 +43,7 @@ __all__ = [
     "Plan",
     "Preferences",
     "RatificationRule",
+    "RedLineOdds",
     "RuleKind",
     "Scenario",
     "ScenarioError",

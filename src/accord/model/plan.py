@@ -33,6 +33,8 @@ class Plan:
         notes: issue id -> provenance of that point's choice where the file states it
             (a point without a note is reported if chosen, assumed if not mentioned);
             see :func:`accord.model.scenario.Scenario.provenance`.
+        revises: id of the earlier draft this one revises ("" for none): the drafts'
+            lineage, a tree that reports and the compare page draw by date.
     """
 
     id: str
@@ -44,14 +46,16 @@ class Plan:
     no_deal: bool = False
     open: Mapping[str, frozenset[str]] = field(default_factory=dict)
     notes: Mapping[str, ChoiceNote] = field(default_factory=dict)
+    revises: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choices", MappingProxyType(dict(self.choices)))
         object.__setattr__(self, "open", MappingProxyType(
             {i: frozenset(opts) for i, opts in self.open.items()}))
         object.__setattr__(self, "notes", MappingProxyType(dict(self.notes)))
-        if self.no_deal and (self.choices or self.open):
-            raise InvalidPlanError(f"plan {self.id!r} is 'no deal' and cannot choose options")
+        if self.no_deal and (self.choices or self.open or self.revises):
+            raise InvalidPlanError(f"plan {self.id!r} is 'no deal' and cannot choose options "
+                                   "or revise a draft")
         both = sorted(set(self.choices) & set(self.open))
         if both:
             raise InvalidPlanError(f"plan {self.id!r} both sets and leaves open {both}")
@@ -64,7 +68,7 @@ class Plan:
         return (self.id, tuple(sorted(self.choices.items())), self.title, self.description,
                 self.date, self.sources, self.no_deal,
                 tuple(sorted((i, tuple(sorted(o))) for i, o in self.open.items())),
-                tuple(sorted(self.notes.items())))
+                tuple(sorted(self.notes.items())), self.revises)
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -100,7 +104,8 @@ class Plan:
         choices[issue] = option
         return Plan(new_id or self.id, choices, self.title, self.description, self.date,
                     self.sources, open={i: o for i, o in self.open.items() if i != issue},
-                    notes={i: n for i, n in self.notes.items() if i != issue})
+                    notes={i: n for i, n in self.notes.items() if i != issue},
+                    revises=self.revises)
 
     def __repr__(self) -> str:
         return f"Plan({self.id!r}, {dict(self.choices)!r})"

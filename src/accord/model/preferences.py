@@ -84,6 +84,24 @@ class Commitment:
             raise ScenarioError("a credibility is a probability in [0, 1]")
 
 
+@dataclass(frozen=True, slots=True)
+class RedLineOdds:
+    """How likely a soft red line is to hold, and the modeller's reason.
+
+    Nominal analysis treats the red line as holding; robustness draws whether it holds
+    (a Bernoulli draw with ``probability``) and reports its effect.
+    """
+
+    probability: float
+    rationale: str = ""
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.probability <= 1.0:
+            raise ScenarioError(
+                f"a red line's probability lies in [0, 1], got {self.probability}")
+
+
 def _freeze(mapping: Mapping[str, Mapping[str, Param]]) -> Mapping[str, Mapping[str, Param]]:
     return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in mapping.items()})
 
@@ -99,7 +117,10 @@ class Preferences:
             Points absent from ``values`` are worth nothing to the party.
         weights: issue -> weight (``weights`` form only).
         reservation: walk-away utility (``weights``) or points (``scores``).
-        red_lines: (issue, option) pairs the party never accepts.
+        red_lines: (issue, option) pairs the party never accepts (every one, soft or
+            certain, holds in nominal analysis).
+        red_line_odds: the soft red lines among ``red_lines``: (issue, option) -> how
+            likely it is to hold. A red line absent here is certain.
         terms: interaction terms.
         commitments: options whose value depends on a promise.
         scale: explicit normaliser for the ``scores`` form (``None``: use the range).
@@ -118,11 +139,20 @@ class Preferences:
     scale: Param | None = None
     saturate: bool = False
     unit: str = ""
+    red_line_odds: Mapping[tuple[str, str], RedLineOdds] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _freeze(self.values))
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+        object.__setattr__(self, "red_line_odds", MappingProxyType(dict(self.red_line_odds)))
         where = f"preferences.{self.party}"
+        for (issue, option), odds in self.red_line_odds.items():
+            if (issue, option) not in self.red_lines:
+                raise ScenarioError(f"{issue}.{option} has odds but is not a red line",
+                                    f"{where}.red_lines")
+            if not 0.0 <= odds.probability <= 1.0:
+                raise ScenarioError("a red line's probability lies in [0, 1]",
+                                    f"{where}.red_lines")
         if self.form is Form.WEIGHTS:
             if self.scale is not None:
                 raise ScenarioError("scale applies to the scores form only", where)
@@ -169,5 +199,5 @@ class Preferences:
         return Preferences(
             self.party, self.form, values, {}, self.reservation.scaled(factor), self.red_lines,
             terms, commitments, self.scale.scaled(factor) if self.scale else None,
-            self.saturate, self.unit,
+            self.saturate, self.unit, self.red_line_odds,
         )

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from accord.model.constraints import Constraint, Selector
 from accord.model.errors import InvalidPlanError, ScenarioError, UnknownIdError
 from accord.model.issue import Issue
-from accord.model.party import Party
+from accord.model.party import Constituent, Party
 from accord.model.plan import Plan
 from accord.model.preferences import Form, Preferences
 from accord.model.provenance import ChoiceNote, Status
@@ -45,6 +45,7 @@ class Scenario:
     description: str = ""
     sources: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    constituents: tuple[Constituent, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "preferences", MappingProxyType(dict(self.preferences)))
@@ -53,7 +54,8 @@ class Scenario:
             raise ScenarioError("a scenario needs at least one party", "parties")
         if not self.issues:
             raise ScenarioError("a scenario needs at least one issue", "issues")
-        _unique((p.id for p in self.parties), "party")
+        _unique([*(p.id for p in self.parties), *(c.id for c in self.constituents)], "party")
+        self._check_constituents()
         _unique((i.id for i in self.issues), "issue")
         _unique((c.id for c in self.constraints), "constraint")
         _unique((p.id for p in self.plans), "plan")
@@ -70,6 +72,20 @@ class Scenario:
     def party_ids(self) -> tuple[str, ...]:
         """Party ids in scenario order."""
         return tuple(p.id for p in self.parties)
+
+    @property
+    def constituent_ids(self) -> tuple[str, ...]:
+        """Constituent ids in scenario order."""
+        return tuple(c.id for c in self.constituents)
+
+    def constituents_of(self, party_id: str) -> tuple[Constituent, ...]:
+        """The constituents that gate ``party_id``'s acceptance."""
+        return tuple(c for c in self.constituents if c.parent == party_id)
+
+    def consulted(self, constituent: Constituent, choices: Mapping[str, str]) -> bool:
+        """Whether ``constituent`` is consulted on a complete set of choices."""
+        return constituent.always or any(
+            choices.get(i) == o for i, o in constituent.consulted_when)
 
     @property
     def issue_ids(self) -> tuple[str, ...]:
@@ -225,13 +241,44 @@ class Scenario:
         except UnknownIdError as exc:
             raise UnknownIdError(exc.reason, where) from None
 
+    def _check_constituents(self) -> None:
+        """Parents are parties at the table (no cycle, no nesting); triggers exist."""
+        parent_of = {c.id: c.parent for c in self.constituents}
+        for c in self.constituents:
+            where = f"constituents.{c.id}"
+            if c.parent in parent_of:
+                chain = [c.id]
+                node = c.parent
+                while node in parent_of and node not in chain:
+                    chain.append(node)
+                    node = parent_of[node]
+                if node in chain:
+                    raise ScenarioError(
+                        "constituents form a cycle: " + " -> ".join([*chain, node]),
+                        f"{where}.constituent_of")
+                raise ScenarioError(
+                    f"constituent_of: {c.parent!r} is itself a constituent (a constituent "
+                    "must belong to a party at the table; nesting is not supported)",
+                    f"{where}.constituent_of")
+            if c.parent not in self.party_ids:
+                raise UnknownIdError(f"constituent_of: {c.parent!r} is not a party",
+                                     f"{where}.constituent_of")
+            for issue_id, option_id in sorted(c.consulted_when):
+                self._check_selector(Selector(issue_id, frozenset({option_id})),
+                                     f"{where}.consulted_when")
+            if c.id not in self.preferences:
+                raise ScenarioError(
+                    f"constituent {c.id!r} has no preferences (add them under "
+                    f"preferences: {c.id}:)", where)
+
     def _check_preferences(self) -> None:
         missing = [p for p in self.party_ids if p not in self.preferences]
         if missing:
             raise ScenarioError(f"no preferences for {', '.join(missing)}", "preferences")
+        columns = set(self.party_ids) | set(self.constituent_ids)
         for pid, prefs in self.preferences.items():
             where = f"preferences.{pid}"
-            if pid not in self.party_ids:
+            if pid not in columns:
                 raise UnknownIdError(f"{pid!r} is not a party", where)
             if prefs.party != pid:
                 raise ScenarioError(f"belongs to {prefs.party!r}", where)

@@ -111,13 +111,15 @@ def build_bid_space(utility: OwnUtility, public: PublicInfo, rng: np.random.Gene
 
     Steps:
         1. Up to ``limit`` packages: enumerate them all (mixed radix), drop those that
-           break a linkage or cross the party's red lines, sort by utility.
+           break a linkage or cross the party's red lines, and those its own domestic
+           constituents would veto (unless that leaves none), sort by utility.
         2. Otherwise build a covering sample with ``rng``: (a) the greedy best package
            (each issue at its best allowed option) and its one-option neighbours;
            (b) random walks that start there and change one random issue per step, so the
            sample runs from the top of the party's range down to the middle; (c) uniform
            random packages for the bottom and middle of the range.
-        3. Drop packages that break a linkage, remove duplicates, sort by utility.
+        3. Drop packages that break a linkage (and, unless that leaves none, those the
+           party's constituents would veto), remove duplicates, sort by utility.
 
     Args:
         utility: the party's own utility.
@@ -134,7 +136,7 @@ def build_bid_space(utility: OwnUtility, public: PublicInfo, rng: np.random.Gene
     if size <= limit:
         packages = layout.decode(np.arange(size, dtype=np.int64))
         ok = public.valid_mask(packages) & ~utility.red_mask(packages)
-        return _sorted(utility, packages[ok], True)
+        return _sorted(utility, _unvetoed(utility, packages[ok]), True)
     n = layout.n_issues
     allowed = [utility.allowed_options(i) for i in range(n)]
     if any(a.shape[0] == 0 for a in allowed):
@@ -164,5 +166,11 @@ def build_bid_space(utility: OwnUtility, public: PublicInfo, rng: np.random.Gene
     pool = pool[public.valid_mask(pool)]
     if pool.shape[0] == 0:
         raise ValueError(f"no admissible package found for party {utility.party}")
-    pool = np.unique(pool, axis=0)
+    pool = np.unique(_unvetoed(utility, pool), axis=0)
     return _sorted(utility, pool, False)
+
+
+def _unvetoed(utility: OwnUtility, packages: IntArray) -> IntArray:
+    """The packages the party's own constituents accept, or all when they accept none."""
+    keep = ~utility.vetoed_mask(packages)
+    return packages[keep] if keep.any() else packages

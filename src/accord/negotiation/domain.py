@@ -93,8 +93,17 @@ class Domain:
         return u
 
     def acceptable(self, package: Package) -> tuple[bool, ...]:
-        """Per party: reaches its reservation (within ``EPS``) and crosses no red line."""
+        """Per party: reservation reached, no red line crossed, no constituent refusing."""
         return tuple(self.own_utility(p).acceptable(package) for p in range(self.n_parties))
+
+    def constituents_accept(self, party: int, package: Package) -> bool:
+        """Whether every constituent ``party`` consults on ``package`` accepts it.
+
+        Asked of the scenario, not of the party's strategy: at ratification a party's
+        yes counts only when its constituents (voters, parliament) say yes too.
+        """
+        gates = self.tables.problem(0).gates
+        return gates is None or gates.holds_for(package, party)
 
     def ratifies(self, accept: tuple[bool, ...] | list[bool]) -> bool:
         """Whether these acceptances ratify a package under the scenario's rule."""

@@ -12,8 +12,10 @@ Steps of :func:`run_session`:
        :class:`~accord.negotiation.views.PartyView` and generator.
     3. Run the protocol among all parties.
     4. When there is a package, every party votes to ratify it
-       (:meth:`~accord.negotiation.strategies.base.Strategy.ratify`); the votes are traced
-       as phase ``ratification``.
+       (:meth:`~accord.negotiation.strategies.base.Strategy.ratify`); a yes counts only
+       when every domestic constituent the party consults on the package accepts it
+       (:meth:`~accord.negotiation.domain.Domain.constituents_accept`, asked of the
+       scenario, not of the strategy); the votes are traced as phase ``ratification``.
     5. Measure the outcome (:func:`~accord.negotiation.metrics.session_metrics`).
 """
 
@@ -131,7 +133,8 @@ def run_session(domain: Domain, protocol: Protocol | str, strategies: StrategyIn
         clock.start("ratification", Deadline(rounds=1), domain.n_parties)
         votes = {}
         for p in everyone:
-            yes = players[p].ratify(outcome.agreement)
+            yes = players[p].ratify(outcome.agreement) and \
+                domain.constituents_accept(p, outcome.agreement)
             votes[domain.parties[p]] = bool(yes)
             ctx.log(p, "ratify" if yes else "refuse", outcome.agreement, everyone)
             clock.tick()

@@ -98,15 +98,31 @@ class OwnUtility:
         flat = self.problem.layout.flat(np.asarray(packages, dtype=np.int64))
         return np.asarray(~self.problem.allowed[flat].all(axis=1), dtype=bool)
 
+    def vetoed_mask(self, packages: IntArray) -> BoolArray:
+        """``(m,)`` whether a constituent the party consults refuses each package."""
+        packages = np.asarray(packages, dtype=np.int64)
+        gates = self.problem.gates
+        if gates is None:
+            return np.zeros(packages.shape[0], dtype=bool)
+        return np.asarray((gates.consulted(packages) & ~gates.accepts(packages)).any(axis=1),
+                          dtype=bool)
+
     def crosses_red_line(self, package: Package) -> bool:
         """Whether the package uses an option the party never accepts."""
         return self.problem.crosses_red_line(package)
 
     def acceptable(self, package: Package) -> bool:
-        """At least the reservation (within ``EPS``) and no red line crossed."""
+        """At least the reservation (within ``EPS``), no red line, no constituent refusing.
+
+        The constituents are the party's own (voters, parliament) that it consults on
+        the package (:class:`~accord.analysis.problem.Gates`).
+        """
         ok = self._ok.get(package)
         if ok is None:
             ok = self(package) >= self.reservation - EPS and not self.crosses_red_line(package)
+            gates = self.problem.gates
+            if ok and gates is not None:
+                ok = gates.holds_for(package)
             self._ok[package] = ok
         return ok
 

@@ -34,6 +34,8 @@ ACCEPTS, BELOW, RED_LINE = "accepts", "refuses: below reservation", "refuses: re
 _STATUS_COLOURS = {ACCEPTS: "#1b7837", BELOW: "#e08214", RED_LINE: "#b2182b"}
 _STATUS_SHAPES = {ACCEPTS: "circle", BELOW: "triangle-down", RED_LINE: "cross"}
 _GAIN, _LOSS = "#2166ac", "#b2182b"
+#: The legend's name for the dashed reservation line.
+RESERVATION_LINE = "reservation (walk-away utility)"
 
 #: Long labels are cut to this many pixels on axes.
 LABEL_LIMIT = 230
@@ -71,9 +73,33 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
 
 
+#: Room around the drawing, in pixels. Vega sizes the picture by its own text measure, and
+#: a wrapped facet's outer axis labels and titles can reach past it: a reader's fallback
+#: font (wider than the renderer's estimate) would then lose their ends at the SVG's edge.
+PADDING = {"left": 70, "right": 50, "top": 6, "bottom": 8}
+#: Titles and subtitles wrap at these many characters (a narrow chart must not cut them).
+TITLE_CHARS, SUBTITLE_CHARS = 44, 64
+
+
+def wrap(text: str, width: int = SUBTITLE_CHARS) -> str | list[str]:
+    """``text`` as one line, or as lines of at most ``width`` characters (at spaces)."""
+    if len(text) <= width:
+        return text
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
 def _spec(title: str, subtitle: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "title": {"text": title, "subtitle": subtitle},
-            "config": CONFIG, "background": "white", **body}
+    return {"$schema": SCHEMA,
+            "title": {"text": wrap(title, TITLE_CHARS), "subtitle": wrap(subtitle)},
+            "config": CONFIG, "background": "white", "padding": PADDING, **body}
 
 
 def _status(e: PlanEvaluation, party: str) -> str:
@@ -120,6 +146,10 @@ def utility_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> 
     x = {"field": "utility", "type": "quantitative", "title": "utility (0 = worst, 1 = best)",
          "scale": {"domain": [0, 1]}, "axis": {"tickCount": 5, "grid": True}}
     y = {"field": "plan", "type": "nominal", "sort": order, "title": None}
+    tooltip = [{"field": "plan", "title": "draft"}, {"field": "party"},
+               {"field": "utility", "format": ".3f"},
+               {"field": "reservation", "format": ".3f"},
+               {"field": "margin", "format": "+.3f"}, {"field": "status"}]
     colour = {"field": "status", "type": "nominal", "title": None,
               "scale": {"domain": list(_STATUS_COLOURS), "range": list(_STATUS_COLOURS.values())}}
     body = {
@@ -130,14 +160,21 @@ def utility_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation]) -> 
         "spec": {
             "width": 170, "height": height,
             "layer": [
-                {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#444"},
+                {"mark": {"type": "rule", "color": "#444"},
                  "encoding": {"x": {"aggregate": "min", "field": "reservation",
-                                    "type": "quantitative"}}},
+                                    "type": "quantitative"},
+                              "tooltip": {"aggregate": "min", "field": "reservation",
+                                          "type": "quantitative", "format": ".3f",
+                                          "title": "reservation (walk-away utility)"},
+                              "strokeDash": {"datum": RESERVATION_LINE, "type": "nominal",
+                                             "title": None,
+                                             "scale": {"domain": [RESERVATION_LINE],
+                                                       "range": [[4, 3]]}}}},
                 {"mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
                  "encoding": {"x": x, "x2": {"field": "reservation"}, "y": y,
-                              "color": {**colour, "legend": None}}},
+                              "color": colour, "tooltip": tooltip}},
                 {"mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
-                 "encoding": {"x": x, "y": y, "color": colour,
+                 "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
                               "shape": {"field": "status", "type": "nominal", "title": None,
                                         "scale": {"domain": list(_STATUS_SHAPES),
                                                   "range": list(_STATUS_SHAPES.values())}}}},
@@ -207,6 +244,9 @@ def concessions_chart(scenario: Scenario, evaluations: Sequence[PlanEvaluation],
             "mark": {"type": "rect", "stroke": "#e4e4e4", "strokeWidth": 0.5},
             "encoding": {
                 "x": x, "y": y,
+                "tooltip": [{"field": "plan", "title": "draft"}, {"field": "point"},
+                            {"field": "party"},
+                            {"field": "given_up", "title": "utility given up", "format": ".3f"}],
                 "color": {"field": "given_up", "type": "quantitative",
                           "title": "utility given up",
                           "scale": {"domain": [0, top / 2, top],
@@ -244,6 +284,12 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
                "hi": r.ratify_ci[1]} for r in result.plans]
     height = max(40, 30 * len(order))
     y = {"field": "plan", "type": "nominal", "sort": order, "title": None}
+    accept_tip = [{"field": "plan", "title": "draft"}, {"field": "party"},
+                  {"field": "p", "title": "P(accepts)", "format": ".1%"}]
+    ratify_tip = [{"field": "plan", "title": "draft"},
+                  {"field": "p", "title": "P(ratified)", "format": ".1%"},
+                  {"field": "lo", "title": "95% low", "format": ".1%"},
+                  {"field": "hi", "title": "95% high", "format": ".1%"}]
     heat = {
         "data": {"values": cells},
         "title": "P(party accepts)",
@@ -253,12 +299,14 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
                      "y": y},
         "layer": [
             {"mark": {"type": "rect", "stroke": "white"},
-             "encoding": {"color": {"field": "p", "type": "quantitative", "title": "P(accepts)",
+             "encoding": {"tooltip": accept_tip,
+                          "color": {"field": "p", "type": "quantitative", "title": "P(accepts)",
                                     "scale": {"scheme": "blues", "domain": [0, 1]},
                                     "legend": {"format": ".0%", "orient": "right",
                                                "gradientLength": 120}}}},
             {"mark": {"type": "text", "fontSize": 11},
-             "encoding": {"text": {"field": "p", "type": "quantitative", "format": ".0%"},
+             "encoding": {"tooltip": accept_tip,
+                          "text": {"field": "p", "type": "quantitative", "format": ".0%"},
                           "color": {"condition": {"test": "datum.p > 0.55", "value": "white"},
                                     "value": "black"}}},
         ],
@@ -272,11 +320,12 @@ def acceptance_chart(scenario: Scenario, result: Robustness) -> Chart:
             {"mark": {"type": "rule", "strokeWidth": 2, "color": "#555"},
              "encoding": {"x": {"field": "lo", "type": "quantitative", "title": "probability",
                                 "scale": {"domain": [0, 1]}, "axis": {"format": ".0%"}},
-                          "x2": {"field": "hi"}}},
+                          "x2": {"field": "hi"}, "tooltip": ratify_tip}},
             {"mark": {"type": "point", "filled": True, "size": 80, "color": "#08519c"},
-             "encoding": {"x": {"field": "p", "type": "quantitative"}}},
-            {"mark": {"type": "text", "align": "left", "dx": 8, "dy": -9, "fontSize": 10},
              "encoding": {"x": {"field": "p", "type": "quantitative"},
+                          "tooltip": ratify_tip}},
+            {"mark": {"type": "text", "align": "left", "dx": 8, "dy": -9, "fontSize": 10},
+             "encoding": {"x": {"field": "p", "type": "quantitative"}, "tooltip": ratify_tip,
                           "text": {"field": "p", "type": "quantitative", "format": ".1%"}}},
         ],
     }
@@ -327,6 +376,8 @@ def change_chart(scenario: Scenario, comparisons: Sequence[Comparison]) -> Chart
               for c in comparisons for p in scenario.party_ids]
     top = max((abs(d) for c in comparisons for d in c.utility_change.values()), default=0.0)
     top = max(0.1, round(top + 0.05, 1))
+    change_tip = [{"field": "step", "title": "revision"}, {"field": "party"},
+                  {"field": "delta", "title": "change in utility", "format": "+.3f"}]
     y = {"field": "delta", "type": "quantitative", "title": "change in utility",
          "scale": {"domain": [-top, top]}, "axis": {"format": "+.2f", "grid": True}}
     body = {
@@ -341,17 +392,20 @@ def change_chart(scenario: Scenario, comparisons: Sequence[Comparison]) -> Chart
                          "y": y},
             "layer": [
                 {"mark": {"type": "bar", "width": {"band": 0.7}},
-                 "encoding": {"color": {"field": "direction", "type": "nominal", "title": None,
+                 "encoding": {"tooltip": change_tip,
+                              "color": {"field": "direction", "type": "nominal", "title": None,
                                         "scale": {"domain": ["gain", "loss"],
                                                   "range": [_GAIN, _LOSS]}}}},
                 {"mark": {"type": "rule", "color": "#333"}, "encoding": {"y": {"datum": 0}}},
                 {"mark": {"type": "text", "fontSize": 10, "dy": -7},
                  "transform": [{"filter": "datum.delta >= 0"}],
-                 "encoding": {"text": {"field": "delta", "type": "quantitative",
+                 "encoding": {"tooltip": change_tip,
+                              "text": {"field": "delta", "type": "quantitative",
                                        "format": "+.2f"}}},
                 {"mark": {"type": "text", "fontSize": 10, "dy": 8},
                  "transform": [{"filter": "datum.delta < 0"}],
-                 "encoding": {"text": {"field": "delta", "type": "quantitative",
+                 "encoding": {"tooltip": change_tip,
+                              "text": {"field": "delta", "type": "quantitative",
                                        "format": "+.2f"}}},
             ],
         },

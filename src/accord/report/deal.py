@@ -31,19 +31,27 @@ def deal_section(scenario: Scenario, solutions: Sequence[SolveResult],
     head = ["concept", *ids, "proof"]
     rows = [[esc(s.concept), *[f"{f3(s.utilities[p])} ({s.gains[p]:+.2f})" for p in ids],
              _proof(s)] for s in solutions]
-    parts = [
-        "<p>Exact solution concepts over every admissible package (no red line crossed, no "
-        "linkage broken), with gains measured over each party's reservation. Each cell shows "
-        "the utility and, in brackets, the margin over the reservation.</p>",
-        table(head, rows, caption="Efficient, fair packages"),
-    ]
-    differ, same = package_differences(scenario, solutions)
-    diff_rows = [[esc(title), *[esc(x) for x in picks]] for title, picks in differ]
-    parts.append(table(["point", *[s.concept for s in solutions]], diff_rows,
-                       caption="Where the packages differ"))
-    if same:
-        parts.append("<p><strong>Common to every package:</strong> "
-                     + esc("; ".join(same)) + ".</p>")
+    if not solutions:
+        parts = ["<p><strong>No zone of agreement at the nominal values:</strong> no admissible "
+                 "package (no red line crossed, no linkage broken, every consulted domestic "
+                 "constituent agreeing) gives every party at least its reservation, so there is "
+                 "no efficient, fair package to show. The robustness section shows how often "
+                 "each draft is ratified when the uncertain numbers and the soft red lines "
+                 "vary.</p>"]
+    else:
+        parts = [
+            "<p>Exact solution concepts over every admissible package (no red line crossed, "
+            "no linkage broken), with gains measured over each party's reservation. Each cell "
+            "shows the utility and, in brackets, the margin over the reservation.</p>",
+            table(head, rows, caption="Efficient, fair packages"),
+        ]
+        differ, same = package_differences(scenario, solutions)
+        diff_rows = [[esc(title), *[esc(x) for x in picks]] for title, picks in differ]
+        parts.append(table(["point", *[s.concept for s in solutions]], diff_rows,
+                           caption="Where the packages differ"))
+        if same:
+            parts.append("<p><strong>Common to every package:</strong> "
+                         + esc("; ".join(same)) + ".</p>")
     parts.append("<h3>Post-settlement improvements of each draft</h3>"
                  "<p>Raiffa's question: is there a package that every party likes at least as "
                  "much as the draft, and someone strictly more? The best improvement (by the "

@@ -26,6 +26,7 @@ from accord.report import charts as ch
 from accord.report.sections import (
     chain_section,
     charts_section,
+    drafts_of,
     drafts_section,
     esc,
     notes_section,
@@ -120,8 +121,8 @@ def build_report(
         evaluations: from :func:`accord.analysis.evaluate.evaluate_all`.
         robustness_result: from :func:`accord.analysis.robustness.robustness`
             (``None``: the robustness parts are left out).
-        comparisons: consecutive drafts, e.g. from
-            :func:`accord.report.sections.chain_comparisons`.
+        comparisons: each draft against the text it revised, e.g. from
+            :func:`accord.app.api.chain`.
         extra_sections: ``(title, html_fragment)`` pairs appended after the robustness
             section; titles are escaped, fragments are trusted HTML (see the module docs).
 
@@ -131,7 +132,7 @@ def build_report(
     items = assumptions(scenario)
     charts = build_charts(scenario, evaluations, robustness_result, comparisons)
     ch.prerender(charts)  # in parallel, while the sections are written
-    chain = ([comparisons[0].a.plan] + [c.b.plan for c in comparisons]) if comparisons else []
+    chain = drafts_of(comparisons)
     body = [
         scenario_section(scenario, len(items)),
         drafts_section(scenario, evaluations),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from accord.app.assumptions import Assumption
-from accord.app.results import Comparison, Driver, PlanEvaluation, Robustness
+from accord.app.results import Comparison, Driver, PlanEvaluation, PlanRobustness, Robustness
 from accord.model import Plan, Scenario, Status
 from accord.report.charts import Chart, step_label, to_svg
 
@@ -88,6 +88,17 @@ def scenario_section(scenario: Scenario, n_assumptions: int) -> str:
             f"<strong>{esc(p.id)}</strong>", esc(p.title), esc(p.description),
             esc(f"{prefs.reservation.value:g}{unit}"), str(len(prefs.red_lines)),
         ))
+    for c in s.constituents:
+        prefs = s.preferences[c.id]
+        unit = f" {prefs.unit}" if prefs.unit else ""
+        when = ("consulted on every package" if c.always else "consulted when a package has "
+                + ", ".join(f"{i}.{o}" for i, o in sorted(c.consulted_when)))
+        who = " ".join(x for x in (c.description, f"Domestic constituent of {c.parent}, "
+                                   f"{when}.", c.why) if x)
+        party_rows.append((
+            f"<strong>{esc(c.label)}</strong>", esc(c.title), linkify(who),
+            esc(f"{prefs.reservation.value:g}{unit}"), str(len(prefs.red_lines)),
+        ))
     parties = table(("id", "name", "who they are", "reservation", "red lines"), party_rows)
     point_rows = []
     for i in s.issues:
@@ -110,6 +121,10 @@ def _party_cell(e: PlanEvaluation, party: str) -> str:
     mark = ('<span class="ok" title="accepts">✓ accepts</span>' if o.acceptable
             else '<span class="no" title="refuses">✗ refuses</span>')
     red = "".join(f'<br><span class="red">red line: {esc(r)}</span>' for r in o.red_lines_hit)
+    red += "".join(f'<br><span class="red">vetoed by {esc(g)}</span>' for g in o.vetoed_by)
+    for c in e.constituents:
+        if c.party == party and c.consulted and not c.vetoes:
+            red += f'<br><span class="muted">{esc(c.constituent)} consulted: accepts</span>'
     readings = ""
     if e.readings is not None:
         r = e.readings.party(party)
@@ -215,8 +230,12 @@ def chain_section(scenario: Scenario, chain: Sequence[Plan],
     if not comparisons:
         return section("chain", "How the drafts evolved",
                        "<p>Fewer than two drafts: nothing to compare.</p>")
-    plans = [comparisons[0].a.plan] + [c.b.plan for c in comparisons]
-    choices = [comparisons[0].a.choices] + [c.b.choices for c in comparisons]
+    plans = list(chain) or drafts_of(comparisons)
+    by_id = {c.a.plan.id: c.a.choices for c in comparisons}
+    by_id.update({c.b.plan.id: c.b.choices for c in comparisons})
+    choices = [by_id[p.id] for p in plans]
+    column = {p.id: k for k, p in enumerate(plans)}
+    parent = {c.b.plan.id: column[c.a.plan.id] for c in comparisons}
     rows = []
     classes = []
     for issue in scenario.issues:
@@ -224,21 +243,56 @@ def chain_section(scenario: Scenario, chain: Sequence[Plan],
         changed_any = False
         for k, plan in enumerate(plans):
             text = _option(scenario, issue.id, choices[k][issue.id], issue.id not in plan.choices)
-            moved = k > 0 and (choices[k][issue.id] != choices[k - 1][issue.id]
-                               or (issue.id in plan.choices) != (issue.id in plans[k - 1].choices))
+            j = parent.get(plan.id)
+            moved = j is not None and (
+                choices[k][issue.id] != choices[j][issue.id]
+                or (issue.id in plan.choices) != (issue.id in plans[j].choices))
             changed_any |= moved
-            cells.append(f'<span class="changed" title="changed from the previous draft">'
+            cells.append(f'<span class="changed" title="changed from the text it revised">'
                          f"▲ {text}</span>" if moved else text)
         rows.append(cells)
         classes.append("" if changed_any else "same")
     matrix = table(("#", "point", *[p.name for p in plans]), rows, cls="matrix compact",
                    row_classes=classes)
-    intro = ("<p>Each column is a draft, in the order tabled; <span class=\"changed\">▲ "
-             "highlighted</span> options changed from the draft before. "
-             "<em>(open)</em>: the draft leaves the point open, so it takes its default."
-             "</p>")
+    intro = ("<p>Which draft revised which, by date:</p>" + lineage_list(plans)
+             + "<p>Each column is a draft, in that order; <span class=\"changed\">▲ "
+             "highlighted</span> options changed from the text the draft revised (from the "
+             "draft before where that text is not shown). "
+             "<em>(open)</em>: the draft leaves the point open; the column shows its "
+             "nominal reading.</p>")
     steps = [_step(scenario, c) for c in comparisons]
     return section("chain", "How the drafts evolved", intro + matrix + "".join(steps))
+
+
+def drafts_of(comparisons: Sequence[Comparison]) -> list[Plan]:
+    """Every draft the comparisons touch, once each, in order of appearance."""
+    seen: dict[str, Plan] = {}
+    for c in comparisons:
+        seen.setdefault(c.a.plan.id, c.a.plan)
+        seen.setdefault(c.b.plan.id, c.b.plan)
+    return list(seen.values())
+
+
+def lineage_list(plans: Sequence[Plan]) -> str:
+    """The drafts as a nested list, each revision under the text it revises (``revises:``)."""
+    column = {p.id: k for k, p in enumerate(plans)}
+    children: dict[int, list[int]] = {}
+    roots = []
+    for k, p in enumerate(plans):
+        if p.revises in column and p.revises != p.id:
+            children.setdefault(column[p.revises], []).append(k)
+        else:
+            roots.append(k)
+
+    def item(k: int, depth: int) -> str:
+        p = plans[k]
+        date = f' <span class="muted">{esc(p.date)}</span>' if p.date else ""
+        kids = "".join(item(c, depth + 1) for c in children.get(k, [])) \
+            if depth < len(plans) else ""
+        return (f"<li><strong>{esc(p.name)}</strong>{date}"
+                + (f"<ul>{kids}</ul>" if kids else "") + "</li>")
+
+    return '<ul class="lineage">' + "".join(item(k, 0) for k in roots) + "</ul>"
 
 
 def _step(scenario: Scenario, c: Comparison) -> str:
@@ -284,6 +338,16 @@ def _drivers(drivers: Sequence[Driver]) -> str:
     return f'<ol class="drivers">{items}</ol>'
 
 
+def _structural(r: PlanRobustness) -> str:
+    """The draft's structural assumptions (soft red lines, readings) with their effect."""
+    items = "".join(
+        f"<li>{esc(d.assumption)} (held in {d.frequency:.0%} of draws"
+        + (f"; ΔP(ratified) {d.ratify_effect:+.0%}" if d.ratify_effect is not None else "")
+        + ")</li>"
+        for d in r.structural[:3])
+    return f'<p class="note">Structural:</p><ol class="drivers">{items}</ol>' if items else ""
+
+
 def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
     """Acceptance and ratification probabilities, and what drives them."""
     if result is None or not result.plans:
@@ -294,7 +358,7 @@ def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
              *[f'<span class="num">{r.accept_probability[p]:.0%}</span>' for p in ids],
              f'<span class="num">{r.ratify_probability:.1%}</span> '
              f'<span class="num muted">[{r.ratify_ci[0]:.1%}, {r.ratify_ci[1]:.1%}]</span>',
-             _drivers(r.drivers[:3]))
+             _drivers(r.drivers[:3]) + _structural(r))
             for r in result.plans]
     head = ("draft", *[f"P({p} accepts)" for p in ids], "P(ratified) [95% CI]",
             "top drivers and why")
@@ -302,7 +366,10 @@ def robustness_section(scenario: Scenario, result: Robustness | None) -> str:
              f"them) was drawn {result.samples} times (seed {result.seed}; the same seed "
              "gives the same numbers). A driver is an uncertain number whose draws move the "
              "draft towards or away from ratification; ρ is the Spearman rank correlation "
-             "with the draft's slack (positive: a higher value helps the draft).</p>")
+             "with the draft's slack (positive: a higher value helps the draft). A structural "
+             "assumption is a soft red line (drawn to hold with its stated probability) or a "
+             "reading of an open point; ΔP(ratified) is P(ratified | it holds) − "
+             "P(ratified | it does not).</p>")
     per_party = []
     for r in result.plans:
         items = "".join(f"<h4>{esc(p)} on {esc(r.title)} (accepts in "
@@ -346,11 +413,14 @@ def notes_section(scenario: Scenario, items: Sequence[Assumption]) -> str:
     if not items:
         parts.append("<p>None recorded.</p>")
     head = ("assumption", "value", "range", "why", "sources")
-    for owner in [*scenario.party_ids, ""]:
+    titles = {p.id: f"{p.title} ({p.id})" for p in scenario.parties}
+    titles.update({c.id: f"{c.title} ({c.label}, a domestic constituent)"
+                   for c in scenario.constituents})
+    for owner in [*scenario.party_ids, *scenario.constituent_ids, ""]:
         mine = [a for a in items if a.party == owner]
         if not mine:
             continue
-        label = f"{scenario.party(owner).title} ({owner})" if owner else "Linkages"
+        label = titles[owner] if owner else "Linkages"
         parts.append(f"<details><summary>{esc(label)}: {len(mine)}</summary>"
                      + table(head, _assumption_rows(mine), cls="compact assumptions")
                      + "</details>")

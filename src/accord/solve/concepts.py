@@ -153,7 +153,7 @@ class _Run:
         items = len(pr.interactions) + len(pr.links)
         cheap = (items == 0 and pr.n_parties <= 4) or (pr.n_parties <= 2
                                                         and items <= pr.n_issues)
-        if cheap and not self.exclude:
+        if cheap and not self.exclude and pr.gates is None:
             ids, util = frontier_candidates(pr, self.d - EPS)
             if not ids.shape[0]:
                 raise NoAgreementError(self._no_agreement())

@@ -192,7 +192,8 @@ def iter_admissible(
         3. Evaluate each block's partial utilities, the interaction terms and linkages that
            lie inside it, and one indicator per term or linkage that straddles the split.
         4. For each high chunk, form all (high, low) pairs by broadcasting, add straddling
-           terms, drop pairs that break a straddling linkage, clip clipped parties, yield.
+           terms, drop pairs that break a straddling linkage, clip clipped parties, drop
+           packages a consulted domestic constituent refuses (:class:`Gates`), yield.
 
     Args:
         tables: compiled tables (or a :class:`Problem`).
@@ -230,6 +231,10 @@ def iter_admissible(
         if high.ids.shape[0] == 0:
             continue
         ids, util = plan.combine(high, low)
+        if problem.gates is not None and ids.shape[0]:
+            # two-level ratification: drop packages a consulted constituent refuses
+            ok = problem.gates.hold(problem.layout.decode(ids))
+            ids, util = ids[ok], util[ok]
         if ids.shape[0]:
             yield Block(ids, util)
 

@@ -26,7 +26,7 @@ from accord.analysis.problem import BoolArray, FloatArray, IntArray, Problem, as
 from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables
 from accord.model import EPS, RESOLUTION
-from accord.solve.enumerate import Keep, iter_admissible, skyline
+from accord.solve.enumerate import Keep, admissible_block, iter_admissible, skyline
 from accord.solve.errors import SpaceTooLargeError
 from accord.solve.frontier_milp import epsilon_constraint, weighted_sums
 from accord.solve.milp import FEAS_TOL
@@ -289,6 +289,18 @@ def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bo
     """
     if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
         return np.zeros(0, np.int64), np.zeros((0, problem.n_parties))
+    if problem.gates is not None:
+        # pruning partial packages by the parties' utilities could drop the only ones a
+        # constituent accepts: enumerate the admissible packages instead
+        block = admissible_block(problem, limit=max(problem.allowed_space_size, 1))
+        ids, util = block.ids, block.utilities
+        if floor is not None:
+            ok = (util >= floor).all(axis=1)
+            ids, util = ids[ok], util[ok]
+        if prune:
+            sel = np.sort(skyline(util, keep="one", resolution=RESOLUTION))
+            ids, util = ids[sel], util[sel]
+        return ids, util
     dp = _Pareto(problem, floor)
     root = dp.build(dp.order(), prune)
     util = problem.finish(root.raw.copy())

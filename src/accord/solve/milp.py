@@ -23,6 +23,16 @@ modelling with binary variables):
   value is itself feasible. (Free columns equal to the utilities exist for callers,
   :attr:`Encoding.u`; the engine itself does not use them.)
 
+Domestic constituents (:class:`~accord.analysis.problem.Gates`) get their own utility
+expressions, written as the parties' are, and for each constituent ``c`` a binary
+``asked_c`` (fixed to 1 when it is always consulted) with ``asked_c >= x[o]`` for each
+trigger option ``o``, ``asked_c + x[o] <= 1`` for each of its red-line options and
+``u_c + M_c (1 - asked_c) >= r_c - EPS`` with ``M_c = r_c - EPS - min u_c + 1``. Nothing
+forces ``asked_c`` up beyond the triggers, and setting it to its least value (the true
+"consulted") only loosens rows, so a package is feasible exactly when every consulted
+constituent accepts it; the rows bound ``u_c`` from below only, so the argument below
+covers the constituents' relaxed terms and clipping too.
+
 Why the clipped encoding is exact for our uses: every objective this package optimises
 is nondecreasing in each ``u_p`` (weighted sums, a minimum, a KS ratio, a sum of concave
 logarithms) and every constraint on ``u_p`` is a lower bound (``u_p >= d_p``,
@@ -51,6 +61,7 @@ import numpy as np
 
 from accord.analysis.problem import FloatArray, IntArray, Problem, as_problem
 from accord.analysis.tables import Tables
+from accord.model import EPS
 from accord.solve.errors import SolverError
 
 #: Gap up to which a MILP optimum counts as proven.
@@ -188,45 +199,10 @@ class Encoding:
                 self._row(-np.inf, 1.0, a + b, va + vb)
             else:
                 self._row(-np.inf, 0.0, a + b, va + [-v for v in vb])
-        y = []
-        for term in pr.interactions:
-            col = self._col(0.0, 1.0)
-            y.append(col)
-            total_cols: list[int] = [col]
-            total_vals: list[float] = [1.0]
-            helps, hurts = bool((term.values > 0).any()), bool((term.values < 0).any())
-            for issue, mask in zip(term.issues, term.masks, strict=True):
-                s, vs = self._selector(issue, mask)
-                if helps:
-                    self._row(-np.inf, 0.0, [col, *s], [1.0] + [-v for v in vs])
-                total_cols += s
-                total_vals += [-v for v in vs]
-            if hurts:
-                self._row(-(len(term.issues) - 1.0), np.inf, total_cols, total_vals)
-        lo_raw, _ = pr.raw_bounds()
-        self.expr: list[tuple[list[int], list[float], float]] = []
-        for p in range(pr.n_parties):
-            opts = np.flatnonzero((pr.util[:, p] != 0.0) & pr.allowed)
-            cols = [int(self.x[o]) for o in opts]
-            vals = [float(pr.util[o, p]) for o in opts]
-            for t, term in enumerate(pr.interactions):
-                if term.values[p] != 0.0:
-                    cols.append(y[t])
-                    vals.append(float(term.values[p]))
-            base = float(pr.base[p])
-            if not pr.clip[p]:
-                self.expr.append((cols, vals, base))
-                continue
-            z = self._col(0.0, 1.0)
-            neg = [-v for v in vals]
-            if lo_raw[p] >= 0.0:
-                self._row(-np.inf, base, [z, *cols], [1.0, *neg])
-            else:
-                zero = self._col(0.0, 1.0, integer=True)
-                big = float(-lo_raw[p]) + 1.0
-                self._row(-np.inf, base, [z, zero, *cols], [1.0, -big, *neg])
-                self._row(-np.inf, 1.0, [z, zero], [1.0, 1.0])
-            self.expr.append(([z], [1.0], 0.0))
+        #: per party, ``(cols, vals, const)`` of its utility
+        self.expr = self._expressions(pr)
+        if pr.gates is not None:
+            self._gate_rows(pr)
         self._cost = np.zeros(0)
         self._offset = 0.0
         u_cols = []
@@ -246,6 +222,71 @@ class Encoding:
         self._flush()
 
     # ------------------------------------------------------------------ building
+    def _expressions(self, pr: Problem) -> list[tuple[list[int], list[float], float]]:
+        """The utility expression of each column of ``pr`` (its terms get new columns)."""
+        y = []
+        for term in pr.interactions:
+            col = self._col(0.0, 1.0)
+            y.append(col)
+            total_cols: list[int] = [col]
+            total_vals: list[float] = [1.0]
+            helps, hurts = bool((term.values > 0).any()), bool((term.values < 0).any())
+            for issue, mask in zip(term.issues, term.masks, strict=True):
+                s, vs = self._selector(issue, mask)
+                if helps:
+                    self._row(-np.inf, 0.0, [col, *s], [1.0] + [-v for v in vs])
+                total_cols += s
+                total_vals += [-v for v in vs]
+            if hurts:
+                self._row(-(len(term.issues) - 1.0), np.inf, total_cols, total_vals)
+        lo_raw, _ = pr.raw_bounds()
+        allowed = self.problem.allowed
+        out: list[tuple[list[int], list[float], float]] = []
+        for p in range(pr.n_parties):
+            opts = np.flatnonzero((pr.util[:, p] != 0.0) & allowed)
+            cols = [int(self.x[o]) for o in opts]
+            vals = [float(pr.util[o, p]) for o in opts]
+            for t, term in enumerate(pr.interactions):
+                if term.values[p] != 0.0:
+                    cols.append(y[t])
+                    vals.append(float(term.values[p]))
+            base = float(pr.base[p])
+            if not pr.clip[p]:
+                out.append((cols, vals, base))
+                continue
+            z = self._col(0.0, 1.0)
+            neg = [-v for v in vals]
+            if lo_raw[p] >= 0.0:
+                self._row(-np.inf, base, [z, *cols], [1.0, *neg])
+            else:
+                zero = self._col(0.0, 1.0, integer=True)
+                big = float(-lo_raw[p]) + 1.0
+                self._row(-np.inf, base, [z, zero, *cols], [1.0, -big, *neg])
+                self._row(-np.inf, 1.0, [z, zero], [1.0, 1.0])
+            out.append(([z], [1.0], 0.0))
+        return out
+
+    def _gate_rows(self, pr: Problem) -> None:
+        """Rows of two-level ratification (the module docstring's constituents' part)."""
+        gates = pr.gates
+        assert gates is not None
+        expr = self._expressions(gates.problem)
+        lo_raw, _ = gates.problem.raw_bounds()
+        for c in range(gates.n_gates):
+            asked = self._col(1.0 if gates.always[c] else 0.0, 1.0, integer=True)
+            for o in np.flatnonzero(gates.trigger[:, c] & pr.allowed):
+                self._row(0.0, np.inf, [asked, int(self.x[o])], [1.0, -1.0])
+            for o in np.flatnonzero(gates.red[:, c] & pr.allowed):
+                self._row(-np.inf, 1.0, [asked, int(self.x[o])], [1.0, 1.0])
+            cols, vals, const = expr[c]
+            need = float(gates.problem.reservation[c]) - EPS
+            low = 0.0 if gates.problem.clip[c] else float(lo_raw[c])
+            if need <= low:
+                continue  # met by every package
+            big = need - low + 1.0
+            # u_c + big (1 - asked) >= need
+            self._row(need - const - big, np.inf, [*cols, asked], [*vals, -big])
+
     def _selector(self, issue: int, mask: np.ndarray) -> tuple[list[int], list[float]]:
         lo = int(self.problem.offsets[issue])
         allowed = self.problem.allowed[lo:lo + mask.shape[0]]

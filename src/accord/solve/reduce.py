@@ -21,6 +21,13 @@ objective nondecreasing in each utility, under lower bounds on utilities) are th
 over the reduced set. Which package stands for a tie may change; callers that need every
 package (``keep="all"``) or that exclude given packages must not reduce.
 
+With domestic constituents (:class:`~accord.analysis.problem.Gates`), each constituent
+adds its own columns as if it were a party (its utility and its terms), and ``a`` must
+also be a trigger of the constituent only if ``b`` is, and on its red line only if ``b``
+is. A constituent consulted on the package using ``a`` is then consulted on the one using
+``b`` too, where it accepted; its utility can only rise and no red line of it is added,
+so it accepts again: the swap keeps every gate that held.
+
 Among options that are equal in all of the above, the first is kept.
 """
 
@@ -59,6 +66,14 @@ def _features(problem: Problem) -> list[list[FloatArray]]:
         out[link.issue_a].append(-link.mask_a.astype(np.float64))
         m = link.mask_b.astype(np.float64)
         out[link.issue_b].append(-m if link.excludes else m)
+    if pr.gates is not None:
+        gates = pr.gates
+        for i, cols in enumerate(_features(gates.problem)):
+            lo, n = int(pr.offsets[i]), int(pr.sizes[i])
+            out[i] += cols
+            for c in range(gates.n_gates):
+                out[i].append(-gates.trigger[lo:lo + n, c].astype(np.float64))
+                out[i].append(-gates.red[lo:lo + n, c].astype(np.float64))
     return out
 
 
@@ -126,10 +141,22 @@ def compact(problem: Problem) -> Compact:
     A condition that every kept option of its issue meets is dropped; a term none of
     whose conditions is left is added to ``base``; a term left with one condition is
     added to that issue's per-option values; a term with a condition no kept option meets
-    is dropped. A linkage that no kept package can break is dropped.
+    is dropped. A linkage that no kept package can break is dropped. Domestic
+    constituents' gates are restricted to the same options.
     """
-    pr = problem
-    options = tuple(pr.allowed_options(i) for i in range(pr.n_issues))
+    options = tuple(problem.allowed_options(i) for i in range(problem.n_issues))
+    small = _restricted(problem, options)
+    gates = problem.gates
+    if gates is not None:
+        flat = np.concatenate([problem.offsets[i] + o for i, o in enumerate(options)])
+        small = dataclasses.replace(small, gates=dataclasses.replace(
+            gates, problem=_restricted(gates.problem, options), red=gates.red[flat],
+            trigger=gates.trigger[flat]))
+    return Compact(small, options)
+
+
+def _restricted(pr: Problem, options: tuple[IntArray, ...]) -> Problem:
+    """``pr`` over the given options of each issue (the body of :func:`compact`)."""
     layout = layout_of_sizes([o.shape[0] for o in options])
     offsets = layout.offsets
     flat = np.concatenate([pr.offsets[i] + o for i, o in enumerate(options)]) \
@@ -156,8 +183,7 @@ def compact(problem: Problem) -> Compact:
         if not a.any() or (b.all() if not link.excludes else not b.any()):
             continue
         links.append(Link(link.excludes, link.issue_a, a, link.issue_b, b))
-    small = Problem(layout=layout, util=util, base=base,
-                    interactions=tuple(terms), links=tuple(links), clip=pr.clip.copy(),
-                    reservation=pr.reservation.copy(),
-                    allowed=np.ones(layout.n_options, dtype=bool))
-    return Compact(small, options)
+    return Problem(layout=layout, util=util, base=base,
+                   interactions=tuple(terms), links=tuple(links), clip=pr.clip.copy(),
+                   reservation=pr.reservation.copy(),
+                   allowed=np.ones(layout.n_options, dtype=bool))

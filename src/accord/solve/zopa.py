@@ -228,7 +228,8 @@ def zopa(
     rule_fn: Rule = unanimity if rule is None else rule
     d = problem.reservation if reservation is None else np.asarray(reservation, float)
     space = problem.space_size
-    halves = _halves(problem, limit) if problem.n_parties == 1 else None
+    halves = _halves(problem, limit) if problem.n_parties == 1 and problem.gates is None \
+        else None
     if method == "auto":
         if problem.allowed_space_size <= limit:
             method = "enumeration"
@@ -241,8 +242,9 @@ def zopa(
         return Zopa(space, adm, acc, rat, True, method, seconds=time.perf_counter() - t0)
     if method == "dynamic-programming":
         if halves is None:
-            raise ValueError("an exact count by meet-in-the-middle needs a single party "
-                             "and no term or linkage spanning the two halves")
+            raise ValueError("an exact count by meet-in-the-middle needs a single party, "
+                             "no domestic constituent and no term or linkage spanning the "
+                             "two halves")
         adm, acc, rat = _meet_in_middle(problem, d, rule_fn, halves)
         return Zopa(space, adm, acc, rat, True, method, seconds=time.perf_counter() - t0)
     if method != "monte-carlo":

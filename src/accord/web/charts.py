@@ -17,15 +17,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.report.charts import CONFIG, SCHEMA, Chart
+from accord.report.charts import CONFIG, PADDING, SCHEMA, TITLE_CHARS, Chart, wrap
 
-#: Kinds of marked packages on the frontier chart, with colour and shape (colour-blind safe).
-_MARKS = {
-    "draft": ("#e08214", "square"),
-    "Nash": ("#1b7837", "diamond"),
-    "Kalai–Smorodinsky": ("#762a83", "triangle-up"),
-    "no deal": ("#b2182b", "cross"),
+#: Kinds of marks on the frontier chart, with their shapes. Each named package has its own
+#: colour (a legend names it, so no label can overlap another); the shape says its kind.
+FRONTIER, DRAFT, INADMISSIBLE = ("Pareto-optimal package", "draft",
+                                 "draft crossing a red line or linkage")
+_SHAPES = {
+    FRONTIER: "circle",
+    DRAFT: "square",
+    INADMISSIBLE: "cross",
+    "Nash": "diamond",
+    "Kalai–Smorodinsky": "triangle-up",
+    "no deal": "triangle-down",
 }
+#: Colours of the named packages, in order (Okabe–Ito, colour-blind safe), and of the frontier.
+_PALETTE = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
+            "#F0E442")
+_GREY = "#9e9e9e"
 
 
 @dataclass(frozen=True)
@@ -36,76 +45,106 @@ class Marked:
         label: what the reader sees (a draft's title, "Nash", ...).
         kind: one of ``draft``, ``Nash``, ``Kalai–Smorodinsky``, ``no deal``.
         utilities: party id -> utility.
+        href: where clicking the mark leads (the plan editor), or empty.
+        inadmissible: for a draft that crosses red lines or breaks linkages, which (in
+            words); empty for an admissible package.
     """
 
     label: str
     kind: str
     utilities: Mapping[str, float]
+    href: str = ""
+    inadmissible: str = ""
 
 
 def _spec(title: str, subtitle: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "title": {"text": title, "subtitle": subtitle},
-            "config": CONFIG, "background": "white", **body}
+    return {"$schema": SCHEMA,
+            "title": {"text": wrap(title, TITLE_CHARS), "subtitle": wrap(subtitle)},
+            "config": CONFIG, "background": "white", "padding": PADDING, **body}
+
+
+def _kind(m: Marked) -> str:
+    return INADMISSIBLE if m.kind == DRAFT and m.inadmissible else m.kind
 
 
 def frontier_chart(party_ids: Sequence[str], frontier: NDArray[np.float64], x: str, y: str,
-                   marked: Sequence[Marked], *, exact: bool, method: str) -> Chart:
+                   marked: Sequence[Marked], *, exact: bool, method: str,
+                   links: Sequence[str] = ()) -> Chart:
     """Scatter of the Pareto frontier projected on two parties, with packages marked.
 
     Grey dots are the Pareto-optimal admissible packages (of all parties, projected on the
     ``x`` and ``y`` parties' utilities, so some may look dominated in the projection);
-    coloured marks are the drafts, the Nash and Kalai–Smorodinsky packages and the
-    disagreement point (no deal).
+    the named packages (drafts, the Nash and Kalai–Smorodinsky packages, no deal) each get
+    a colour, named in the legend, and a shape for their kind. A draft that crosses a red
+    line or breaks a linkage is not admissible, so it may lie beyond the frontier: it gets
+    its own shape and the text says why. ``links[k]`` is where a click on frontier point
+    ``k`` leads (the plan editor with that package); every mark has a tooltip.
     """
     ix, iy = list(party_ids).index(x), list(party_ids).index(y)
-    points = [{"x": float(row[ix]), "y": float(row[iy])} for row in frontier]
-    marks = [{"x": float(m.utilities[x]), "y": float(m.utilities[y]), "label": m.label,
-              "kind": m.kind} for m in marked]
-    kinds = [k for k in _MARKS if any(m.kind == k for m in marked)]
-    # One label per spot: packages that coincide in this projection share it.
-    spots: dict[tuple[float, float], list[str]] = {}
-    for m_ in marked:
-        spot = (round(float(m_.utilities[x]), 4), round(float(m_.utilities[y]), 4))
-        spots.setdefault(spot, []).append(m_.label)
-    labels = [{"x": x_, "y": y_, "label": " = ".join(names)}
-              for (x_, y_), names in spots.items()]
+
+    def others(row: Mapping[str, float]) -> str:
+        return ", ".join(f"{p} {row[p]:.3f}" for p in party_ids)
+
+    points = [{"x": float(row[ix]), "y": float(row[iy]), "package": FRONTIER,
+               "kind": FRONTIER, "all": others(dict(zip(party_ids, map(float, row),
+                                                         strict=True))),
+               "href": links[k] if k < len(links) else "",
+               "note": "click to open it in the plan editor" if k < len(links) else ""}
+              for k, row in enumerate(frontier)]
+    labels = list(dict.fromkeys(m.label for m in marked))
+    marks = [{"x": float(m.utilities[x]), "y": float(m.utilities[y]), "package": m.label,
+              "kind": _kind(m), "all": others(m.utilities), "href": m.href,
+              "note": (f"not admissible: {m.inadmissible}" if m.inadmissible
+                       else "click to open it in the plan editor" if m.href else "")}
+             for m in marked]
+    kinds = [FRONTIER] * bool(points) + [k for k in _SHAPES if k != FRONTIER
+                                         and any(_kind(m) == k for m in marked)]
+    colours = {"field": "package", "type": "nominal", "title": "package",
+               "scale": {"domain": [FRONTIER] * bool(points) + labels,
+                         "range": [_GREY] * bool(points)
+                         + [_PALETTE[k % len(_PALETTE)] for k in range(len(labels))]},
+               "legend": {"orient": "right", "symbolType": "circle"}}
+    shapes = {"field": "kind", "type": "nominal", "title": "kind",
+              "scale": {"domain": kinds, "range": [_SHAPES[k] for k in kinds]},
+              "legend": {"orient": "right"}}
+    tooltip = [{"field": "package"}, {"field": "kind"},
+               {"field": "x", "title": f"utility of {x}", "format": ".3f"},
+               {"field": "y", "title": f"utility of {y}", "format": ".3f"},
+               {"field": "all", "title": "every party"}, {"field": "note"}]
     axis = {"scale": {"domain": [0, 1]}, "axis": {"tickCount": 5, "grid": True}}
+    enc = {"x": {"field": "x", "type": "quantitative", "title": f"utility of {x}", **axis},
+           "y": {"field": "y", "type": "quantitative", "title": f"utility of {y}", **axis},
+           "color": colours, "shape": shapes, "tooltip": tooltip, "href": {"field": "href"}}
     body = {
         "width": 420, "height": 340,
+        # the legends stand at the right: room for a wider font than the renderer measures
+        "padding": {**PADDING, "right": 110},
         "layer": [
             {"data": {"values": points},
-             "mark": {"type": "point", "filled": True, "size": 28, "color": "#9e9e9e",
-                      "opacity": 0.75},
-             "encoding": {"x": {"field": "x", "type": "quantitative",
-                                "title": f"utility of {x}", **axis},
-                          "y": {"field": "y", "type": "quantitative",
-                                "title": f"utility of {y}", **axis}}},
+             "mark": {"type": "point", "filled": True, "size": 28, "opacity": 0.75,
+                      "cursor": "pointer"},
+             "encoding": enc},
             {"data": {"values": marks},
-             "mark": {"type": "point", "filled": True, "size": 130, "opacity": 1,
-                      "stroke": "#222", "strokeWidth": 0.6},
-             "encoding": {"x": {"field": "x", "type": "quantitative"},
-                          "y": {"field": "y", "type": "quantitative"},
-                          "color": {"field": "kind", "type": "nominal", "title": None,
-                                    "scale": {"domain": kinds,
-                                              "range": [_MARKS[k][0] for k in kinds]}},
-                          "shape": {"field": "kind", "type": "nominal", "title": None,
-                                    "scale": {"domain": kinds,
-                                              "range": [_MARKS[k][1] for k in kinds]}}}},
-            {"data": {"values": labels},
-             "mark": {"type": "text", "align": "left", "dx": 9, "dy": -8, "fontSize": 10,
-                      "limit": 200},
-             "encoding": {"x": {"field": "x", "type": "quantitative"},
-                          "y": {"field": "y", "type": "quantitative"},
-                          "text": {"field": "label", "type": "nominal"}}},
+             "mark": {"type": "point", "filled": True, "size": 140, "opacity": 1,
+                      "stroke": "#222", "strokeWidth": 0.8, "cursor": "pointer"},
+             "encoding": enc},
         ],
     }
     how = "exact" if exact else f"not proven complete ({method})"
     title = f"Pareto frontier: {x} against {y}"
-    subtitle = f"grey = Pareto-optimal packages ({len(points)}, {how}); marks = named packages"
-    rows = tuple((m.label, m.kind, *(f"{m.utilities[p]:.3f}" for p in party_ids))
+    subtitle = (f"grey = Pareto-optimal admissible packages ({len(points)}, {how}); "
+                "click a point to open it in the plan editor")
+    rows = tuple((m.label, _kind(m), *(f"{m.utilities[p]:.3f}" for p in party_ids))
                  for m in marked)
     best_x = max(points, key=lambda p: p["x"], default=None)
     best_y = max(points, key=lambda p: p["y"], default=None)
+    # packages that coincide in this projection are said to
+    spots: dict[tuple[float, float], list[str]] = {}
+    for m in marked:
+        spots.setdefault((round(float(m.utilities[x]), 4), round(float(m.utilities[y]), 4)),
+                         []).append(m.label)
+    same = [" and ".join(names) for names in spots.values() if len(names) > 1]
+    outside = [m for m in marked if m.inadmissible]
     summary = (
         f"{len(points)} Pareto-optimal admissible packages ({how}), plotted by the "
         f"utilities of {x} (across) and {y} (up)."
@@ -115,6 +154,10 @@ def frontier_chart(party_ids: Sequence[str], frontier: NDArray[np.float64], x: s
         + "; ".join(f"{m.label}: {x} {m.utilities[x]:.2f}, {y} {m.utilities[y]:.2f}"
                     for m in marked)
         + "."
+        + "".join(f" {m.label} is not admissible ({m.inadmissible}), so it is not one of "
+                  "the packages the frontier is drawn from and may lie beyond it."
+                  for m in outside)
+        + (" " + "; ".join(same) + " fall on the same spot here." if same else "")
     )
     return Chart("frontier", title, _spec(title, subtitle, body), summary,
                  ("package", "kind", *party_ids), rows)
@@ -147,6 +190,9 @@ def offers_chart(party_ids: Sequence[str], offers: Sequence[Mapping[str, Any]],
                 "y": {"field": "utility", "type": "quantitative", "title": "utility",
                       "scale": {"domain": [0, 1]}, "axis": {"tickCount": 5}},
                 "color": parties, "strokeDash": parties,
+                "tooltip": [{"field": "by", "title": "offer by"}, {"field": "round"},
+                            {"field": "party", "title": "utility of"},
+                            {"field": "utility", "format": ".3f"}],
             },
         },
     }
@@ -175,6 +221,9 @@ def experiment_chart(party_ids: Sequence[str], summary: Mapping[str, Any]) -> Ch
     values = [{"arm": arm, "rate": float(a["ratification_rate"]),
                "lo": float(a["ratification_ci"][0]), "hi": float(a["ratification_ci"][1])}
               for arm, a in arms.items()]
+    tip = [{"field": "arm"}, {"field": "rate", "title": "ratified", "format": ".0%"},
+           {"field": "lo", "title": "95% low", "format": ".0%"},
+           {"field": "hi", "title": "95% high", "format": ".0%"}]
     x = {"field": "rate", "type": "quantitative", "title": "share of runs ratified",
          "scale": {"domain": [0, 1]}, "axis": {"format": ".0%"}}
     body = {
@@ -183,11 +232,11 @@ def experiment_chart(party_ids: Sequence[str], summary: Mapping[str, Any]) -> Ch
                            "title": None}},
         "layer": [
             {"mark": {"type": "rule", "strokeWidth": 2, "color": "#555"},
-             "encoding": {"x": {**x, "field": "lo"}, "x2": {"field": "hi"}}},
+             "encoding": {"x": {**x, "field": "lo"}, "x2": {"field": "hi"}, "tooltip": tip}},
             {"mark": {"type": "point", "filled": True, "size": 90, "color": "#08519c"},
-             "encoding": {"x": x}},
+             "encoding": {"x": x, "tooltip": tip}},
             {"mark": {"type": "text", "dy": -11, "fontSize": 10},
-             "encoding": {"x": x, "text": {"field": "rate", "type": "quantitative",
+             "encoding": {"x": x, "tooltip": tip, "text": {"field": "rate", "type": "quantitative",
                                            "format": ".0%"}}},
         ],
     }

@@ -125,8 +125,10 @@ class Labels:
         return [(self.points.get(k, k), self.options.get(k, {}).get(choices[k], choices[k]))
                 for k in keys]
 
-    def option_ref(self, ref: str) -> str:
-        """``"point.option"`` as labels."""
+    def option_ref(self, ref: str | Mapping[str, Any]) -> str:
+        """``"point.option"`` as labels (a soft red line's mapping with its probability)."""
+        if isinstance(ref, Mapping):
+            return f"{self.option_ref(str(ref['option']))} (holds with p = {ref['probability']:g})"
         issue, _, option = ref.partition(".")
         return f"{self.points.get(issue, issue)}: {self.options.get(issue, {}).get(option, option)}"
 

@@ -25,6 +25,7 @@ from accord.web import views
 from accord.web.render import PREFIX, SECURITY_HEADERS, fragment, render
 from accord.web.room import room_routes
 from accord.web.simulate import simulation_view
+from accord.web.whatif import adjustments_from_query
 from accord.web.workspace import UnknownScenarioError, Workspace
 
 STATIC = Path(__file__).parent / "static"
@@ -96,7 +97,8 @@ def web_router(settings: object | None = None, *,
         base = views.base_plan(loaded.scenario, q.get("base"))
         query = {} if "reset" in q else dict(q.items())
         plan = views.plan_from_query(loaded.scenario, query, base)
-        return loaded, views.plan_view(loaded, plan, base)
+        changes = adjustments_from_query(loaded.scenario, dict(q.items()))
+        return loaded, views.plan_view(loaded, plan, base, changes)
 
     @router.get("/scenarios/{name}/plan", name="web-plan")
     def plan_editor(name: str, request: Request) -> Response:
@@ -104,7 +106,7 @@ def web_router(settings: object | None = None, *,
             loaded, view = _plan(name, request)
             return render("plan.html", name=name, tab="plan", s=loaded.scenario, view=view,
                           drafts=views.drafts(loaded.scenario), prefix_c=views.CHOICE_PREFIX,
-                          point_label=views.point_label)
+                          point_label=views.point_label, point_title=views.point_label)
         return _page(make)
 
     @router.get("/scenarios/{name}/plan/evaluate", name="web-plan-evaluate")
@@ -114,7 +116,8 @@ def web_router(settings: object | None = None, *,
         except AccordError as exc:
             status = 404 if isinstance(exc, UnknownScenarioError) else 400
             return JSONResponse({"error": str(exc)}, status, headers=SECURITY_HEADERS)
-        html = fragment("_plan_results.html", s=loaded.scenario, view=view)
+        html = fragment("_plan_results.html", s=loaded.scenario, view=view,
+                        point_title=views.point_label)
         return JSONResponse({"html": html, "summary": view.summary,
                              "evaluation": view.evaluation.to_dict()},
                             headers=SECURITY_HEADERS)

@@ -118,11 +118,13 @@ def evaluate(room_id: RoomId, body: EvaluateRequest, state: State, session: Read
 
 
 # --------------------------------------------------------------------------- proposals
-def _decide(scenario: Scenario, votes: Mapping[str, str]) -> str:
+def _decide(scenario: Scenario, votes: Mapping[str, str], choices: Mapping[str, str]) -> str:
+    """Ratified, rejected or still open; a party's yes needs its consulted constituents."""
     ids = scenario.party_ids
-    if api.ratifies(scenario, {p: votes.get(p) == "accept" for p in ids}):
+    if api.ratifies(scenario, {p: votes.get(p) == "accept" for p in ids}, choices):
         return ProposalStatus.RATIFIED.value
-    if not api.ratifies(scenario, {p: votes.get(p, "accept") == "accept" for p in ids}):
+    if not api.ratifies(scenario, {p: votes.get(p, "accept") == "accept" for p in ids},
+                        choices):
         return ProposalStatus.REJECTED.value
     return ProposalStatus.OPEN.value
 
@@ -150,7 +152,8 @@ def _with_reject_hint(out: ProposalPublic, scenario: Scenario, caller: Principal
     if caller.is_party and caller.party_id and out.status == ProposalStatus.OPEN:
         votes = {v.party_id: v.vote for v in out.votes}
         votes[caller.party_id] = "reject"
-        out.reject_ends_it = _decide(scenario, votes) == ProposalStatus.REJECTED.value
+        out.reject_ends_it = (_decide(scenario, votes, out.choices)
+                              == ProposalStatus.REJECTED.value)
     return out
 
 
@@ -164,7 +167,8 @@ def _shown_votes(room: Room, p: Proposal, votes: list[Vote], caller: Principal) 
 def _redecide(session: Session, room: Room, p: Proposal, scenario: Scenario,
               caller: Principal) -> list[Vote]:
     votes = repo.votes_on(session, [p.id])
-    new_status = _decide(scenario, {v.party_id: v.vote for v in votes})
+    new_status = _decide(scenario, {v.party_id: v.vote for v in votes},
+                         canon.loads(p.choices_json))
     if new_status != p.status:
         p.status = new_status
         p.version += 1
