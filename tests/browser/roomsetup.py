@@ -46,3 +46,4 @@ def call(base: str, token: str, method: str, path: str, body: object = None) -> 
     with httpx.Client(base_url=base, timeout=60) as c:
         return _ok(c.request(method, path, json=body,
                              headers={"Authorization": f"Bearer {token}"}))
+

@@ -111,6 +111,8 @@ def test_drafts_only_from_own_channels(new_browser: Callable[..., Browser], room
         seen[party] = web.page.inner_text("#drafts")
     assert "Single text, first reading" in seen["HA"]
     assert "Single text, first reading" in seen["FC"]
+    # A draft that sets one point of five is called incomplete, not just "acceptable".
+    assert "Incomplete draft: 1 of 5 points set" in seen["FC"]
     assert "Side offer to the authority" in seen["HA"]
     assert "Side offer" not in seen["FC"] and "HA side talks" not in seen["FC"]
     # A side-channel draft briefed to the plenary reaches FC, marked as briefed.
@@ -131,9 +133,12 @@ def test_votes_until_ratified(new_browser: Callable[..., Browser], server: Serve
     proposals = call(server.base, room.mediator, "GET", f"/rooms/{room.id}/proposals")
     pid = proposals[0]["id"]
     # Harbour: three of four parties, and the town council (TC) holds a veto.
+    asked: list[str] = []
     for k, party in enumerate(["HA", "SL", "TC"]):
         web = new_browser()
         login(web, room.parties[party])
+        # The package is below SL's reservation: accepting asks first (answered yes here).
+        web.page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
         article = web.page.locator(f"#proposal-{pid}")
         assert article.get_attribute("data-status") == "open"
         web.submit(article.locator("button[value=accept]"))
@@ -142,6 +147,7 @@ def test_votes_until_ratified(new_browser: Callable[..., Browser], server: Serve
         assert status == ("ratified" if k == 2 else "open")
         web.assert_local()
         web.assert_no_errors()
+    assert len(asked) == 1 and "below your reservation" in asked[0]
     web.screenshot("room-ratified")
     final = call(server.base, room.mediator, "GET", f"/rooms/{room.id}/proposals/{pid}")
     assert final["status"] == "ratified"

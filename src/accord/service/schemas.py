@@ -421,6 +421,9 @@ class ProposalPublic(BaseModel):
     votes: list[VotePublic]
     waiting_for: list[str]
     rule: str
+    #: for a party on an open proposal: whether its reject alone would decide it as rejected
+    #: (judged from the votes it is shown, every other party counting as accepting)
+    reject_ends_it: bool | None = None
 
 
 class VoteCast(In):

@@ -1,21 +1,31 @@
-"""The mediation room page: what one logged-in member may see, and casting a vote.
+"""The mediation room pages: log in or join, the room as one member may see it, voting.
 
-Authentication. The member pastes the API token the mediator gave them into a login form;
-the server checks it with the service (``GET /me``) and keeps it in a cookie that is
-``HttpOnly`` (page scripts cannot read it), ``SameSite=Strict`` (other sites cannot make
-the browser send it), scoped to ``/web/rooms`` and ``Secure`` over HTTPS. Every state
-change is a POST whose ``Origin`` must be this server. Logging out deletes the cookie.
+Authentication. A member joins with the invitation code the mediator sent (redeemed with
+the service's ``POST /invitations/accept``; the personal token it yields is shown once), or
+logs in with a token it holds. The server checks the token with the service (``GET /me``),
+mints a session token of its own (``POST /me/tokens``, one day) and keeps that in a cookie
+that is ``HttpOnly`` (page scripts cannot read it), ``SameSite=Strict`` (other sites cannot
+make the browser send it), scoped to ``/web/rooms`` and ``Secure`` over HTTPS. Every state
+change is a POST whose ``Origin`` must be this server. Logging out revokes the session
+token and deletes the cookie.
 
 Data. The page reads everything through the service's own HTTP API, called in-process
 with the member's token (``httpx`` over ASGI to ``request.app``), so it sees exactly what
 the API lets this member see: its own party's preferences and nobody else's, drafts of
 its own channels, the proposals and votes, suggestions with its own utility only, and the
 audit trail where its role may read it.
+
+Voting asks first (the page's script, or the server when the script did not) before a
+party accepts a package below its reservation or casts a reject that ends the proposal.
+The mediator's forms and the party's sliders are in :mod:`accord.web.room_actions`, the
+administrator's page in :mod:`accord.web.room_admin`, live updates in
+:mod:`accord.web.room_live`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -28,6 +38,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from accord.web.render import PREFIX, SECURITY_HEADERS, render
+from accord.web.room_prefs import preference_sliders
 
 COOKIE = "accord_room_token"
 ROOMS = f"{PREFIX}/rooms"
@@ -50,7 +61,7 @@ class Api:
     def __init__(self, request: Request, token: str) -> None:
         self._client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=request.app), base_url=_INTERNAL,
-            headers={"Authorization": f"Bearer {token}"}, timeout=60.0)
+            headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=60.0)
 
     async def __aenter__(self) -> Api:
         return self
@@ -182,6 +193,31 @@ def _audit_line(payload: Mapping[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------- the page
+def markable(proposals: list[dict[str, Any]], suggestions: list[dict[str, Any]]
+             ) -> list[tuple[str, str, dict[str, str]]]:
+    """The packages a party may mark in a blind round: (form key, title, choices)."""
+    out = [(f"proposal:{p['id']}", f"Proposal: {p['title']}", p["choices"]) for p in proposals]
+    out += [(f"suggestion:{s['id']}",
+             f"Suggestion: {'Nash package' if s['kind'] == 'nash' else 'improvement'}",
+             s["choices"]) for s in suggestions if s.get("choices")]
+    return out
+
+
+def page_digest(proposals: Any, drafts: Any, suggestions: Any, rounds: Any, members: Any,
+                channels: Any, prefs: Any = None) -> str:
+    """A digest of the service's answers a room page is drawn from (its live parts).
+
+    The page carries it, and the event stream (:mod:`accord.web.room_live`) compares it with
+    the same answers read later: a different digest means the page is out of date. It is a
+    hash of what the member already sees, so it tells the browser nothing new.
+    """
+    parts = [proposals, drafts, suggestions, rounds, members, channels]
+    if prefs is not None:
+        parts.append(prefs)
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
     me, room, members, channels, draft_list, proposals, suggestions = await asyncio.gather(
         api.call("GET", "/me"), api.call("GET", f"/rooms/{room_id}"),
@@ -193,12 +229,17 @@ async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
     )
     member = me.get("member") or {}
     is_party = member.get("role") == "party" and member.get("party_id")
-    prefs, audit = await asyncio.gather(
+    is_mediator = member.get("role") == "mediator"
+    prefs, audit, rounds = await asyncio.gather(
         api.call("GET", f"/rooms/{room_id}/preferences/me") if is_party else _none(),
         api.maybe("GET", f"/rooms/{room_id}/audit?limit=1000"),
+        api.call("GET", f"/rooms/{room_id}/blind-rounds"),
     )
     drafts = await asyncio.gather(*(api.call("GET", f"/rooms/{room_id}/drafts/{d['id']}")
                                     for d in draft_list))
+    open_rounds = [r["id"] for r in rounds if r["status"] == "open"] if is_party else []
+    marks = await asyncio.gather(*(api.call("GET", f"/rooms/{room_id}/blind-rounds/{r}/marks")
+                                   for r in open_rounds))
 
     async def own(choices: Mapping[str, str] | None) -> Any:
         if not is_party or not choices:
@@ -230,7 +271,13 @@ async def _room_context(api: Api, room_id: str) -> dict[str, Any]:
         "suggestions": suggestions, "prefs": prefs,
         "pref_rows": preference_rows(prefs["preferences"], labels) if prefs else [],
         "audit": audit, "audit_line": _audit_line, "is_party": bool(is_party),
-        "actor": lambda a: _actor(a, names), "when": _when,
+        "is_mediator": is_mediator, "rounds": rounds,
+        "my_marks": {m["round_id"]: m["packages"] for m in marks},
+        "markable": markable(proposals, suggestions),
+        "digest": page_digest(proposals, draft_list, suggestions, rounds, members, channels,
+                              prefs),
+        "sliders": preference_sliders(prefs["preferences"], labels) if prefs else [],
+        "actor": lambda a: _actor(a, names), "when": _when, "vote_warnings": vote_warnings,
     }
 
 
@@ -256,9 +303,39 @@ def _room_url(room_id: str, notice: str = "") -> str:
     return f"{ROOMS}/{quote(room_id, safe='')}" + (f"?notice={quote(notice)}" if notice else "")
 
 
+def vote_warnings(proposal: Mapping[str, Any], own: Mapping[str, Any] | None
+                  ) -> dict[str, str]:
+    """What to confirm before a vote: accepting below one's reservation, a final reject.
+
+    ``own`` is the party's own outcome of the proposal (``None``: unknown). The page's
+    script asks with these words before it sends the vote; the server asks again when a
+    vote comes without the confirmation.
+    """
+    out = {"accept": "", "reject": ""}
+    if own and not own.get("error") and not own.get("acceptable", True):
+        out["accept"] = (
+            f"This package gives you {own['utility']:.3f}, below your reservation "
+            f"{own['reservation']:.3f} (what you get without a deal"
+            + (", and it crosses a red line of yours" if own.get("red_lines_hit") else "")
+            + "). Accept it anyway?")
+    if proposal.get("reject_ends_it"):
+        out["reject"] = (
+            f"Your reject ends this proposal: under the rule “{proposal.get('rule', '')}” it "
+            "rejects it for everyone, and nobody can vote on it again. Reject it?")
+    return out
+
+
 NOTICES = {
     "accept": "Your vote to accept was recorded.",
     "reject": "Your vote to reject was recorded.",
+    "proposed": "The package was put to the vote.",
+    "suggested": "The suggestion is ready (below).",
+    "briefed": "The draft was briefed to the channel.",
+    "round-opened": "The blind round is open.",
+    "round-closed": "The blind round is closed.",
+    "marked": "Your marks were saved; only the packages every party marks are shown at the close.",
+    "revoked": "The member was revoked: their tokens no longer work.",
+    "preferences": "Your preferences were saved.",
 }
 
 
@@ -268,8 +345,58 @@ _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SESSION_DAYS = 1
 
 
+async def show_room(request: Request, room_id: str, notice: str = "", error: str = "",
+                    status: int = 200, **extra: Any) -> Response:
+    """The room page as the member of the session cookie sees it (or the login page)."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return RedirectResponse(ROOMS, status_code=303)
+    if not _ID_RE.fullmatch(room_id):
+        return render("error.html", 404, title="No such room",
+                      message="that is not a room id", tab="rooms")
+    try:
+        async with Api(request, token) as api:
+            ctx = await _room_context(api, room_id)
+    except ApiError as exc:
+        if exc.status == 401:
+            return _login_page(request, "Your session has ended; log in again.", 401)
+        title = "No such room" if exc.status in (403, 404) else "The room is unavailable"
+        return render("error.html", 404 if exc.status in (403, 404) else 502,
+                      title=title, message=exc.detail, tab="rooms")
+    extra.setdefault("invited", None)
+    extra.setdefault("pending_vote", None)
+    extra.setdefault("prefill", None)
+    response = render("room.html", status, tab="rooms", notice=notice, error=error,
+                      **ctx, **extra)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _session_token(api: Api) -> dict[str, Any]:
+    """A session token of its own for the cookie (revoked at logout)."""
+    session: dict[str, Any] = await api.call("POST", "/me/tokens", {
+        "label": "web session", "expires_in_days": SESSION_DAYS})
+    return session
+
+
+def _with_session(request: Request, response: Response, session: Mapping[str, Any]
+                  ) -> Response:
+    response.set_cookie(COOKIE, session["token"], httponly=True, samesite="strict",
+                        path=ROOMS, secure=request.url.scheme == "https")
+    return response
+
+
 def room_routes(router: APIRouter, settings: object | None) -> None:
     """Register the room pages on ``router`` (under ``/web/rooms``)."""
+    # The forms and the event stream build on this module's Api and page (imported here:
+    # they import this module).
+    from accord.web.room_actions import action_routes
+    from accord.web.room_admin import admin_routes
+    from accord.web.room_live import live_routes
+
+    admin_routes(router)
+    action_routes(router)
+    live_routes(router)
 
     @router.get("/rooms", name="web-rooms")
     async def login_form(request: Request) -> Response:
@@ -286,21 +413,41 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
         try:
             async with Api(request, token) as api:
                 me = await api.call("GET", "/me")
-                if not me.get("admin") and me.get("room_id"):
-                    # the cookie holds a session token of its own, revoked at logout
-                    session = await api.call("POST", "/me/tokens", {
-                        "label": "web session", "expires_in_days": SESSION_DAYS})
+                if me.get("admin") or not me.get("room_id"):
+                    return _login_page(request, "That is the administrator's token; log in "
+                                                "with a room member's token.", 400)
+                session = await _session_token(api)
         except ApiError as exc:
             msg = ("That token is not valid (unknown, expired or revoked)."
                    if exc.status == 401 else f"Cannot log in: {exc.detail}.")
             return _login_page(request, msg, 401 if exc.status == 401 else 503)
-        if me.get("admin") or not me.get("room_id"):
-            return _login_page(request, "That is the administrator's token; log in with a "
-                                        "room member's token.", 400)
-        response = RedirectResponse(_room_url(me["room_id"]), status_code=303)
-        response.set_cookie(COOKIE, session["token"], httponly=True, samesite="strict",
-                            path=ROOMS, secure=request.url.scheme == "https")
-        return response
+        return _with_session(request, RedirectResponse(_room_url(me["room_id"]),
+                                                       status_code=303), session)
+
+    @router.post("/rooms/redeem", name="web-rooms-redeem")
+    async def redeem(request: Request) -> Response:
+        """Redeem an invitation code: membership, a personal token (shown once), a session."""
+        if not _same_origin(request):
+            return _login_page(request, "This form must be sent from this site.", 403)
+        form = await request.form()
+        code = str(form.get("invitation", "")).strip()
+        if not code or len(code) > _MAX_TOKEN:
+            return _login_page(request, "Paste the invitation code you were given.", 400)
+        try:
+            async with Api(request, "") as anonymous:
+                issued = await anonymous.call("POST", "/invitations/accept", {"token": code})
+            async with Api(request, issued["token"]) as api:
+                me = await api.call("GET", "/me")
+                session = await _session_token(api)
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            return _login_page(request, f"That invitation cannot be redeemed: {exc.detail}.",
+                               exc.status)
+        response = render("room_welcome.html", 201, tab="rooms", issued=issued,
+                          room_url=_room_url(me["room_id"]))
+        response.headers["Cache-Control"] = "no-store"
+        return _with_session(request, response, session)
 
     @router.post("/rooms/logout", name="web-rooms-logout")
     async def logout(request: Request) -> Response:
@@ -317,30 +464,9 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
             response.delete_cookie(COOKIE, path=ROOMS, httponly=True, samesite="strict")
         return response
 
-    async def _page(request: Request, room_id: str, notice: str = "", error: str = "",
-                    status: int = 200) -> Response:
-        token = request.cookies.get(COOKIE)
-        if not token:
-            return RedirectResponse(ROOMS, status_code=303)
-        if not _ID_RE.fullmatch(room_id):
-            return render("error.html", 404, title="No such room",
-                          message="that is not a room id", tab="rooms")
-        try:
-            async with Api(request, token) as api:
-                ctx = await _room_context(api, room_id)
-        except ApiError as exc:
-            if exc.status == 401:
-                return _login_page(request, "Your session has ended; log in again.", 401)
-            title = "No such room" if exc.status in (403, 404) else "The room is unavailable"
-            return render("error.html", 404 if exc.status in (403, 404) else 502,
-                          title=title, message=exc.detail, tab="rooms")
-        response = render("room.html", status, tab="rooms", notice=notice, error=error, **ctx)
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
     @router.get("/rooms/{room_id}", name="web-room")
     async def room_page(request: Request, room_id: str, notice: str = "") -> Response:
-        return await _page(request, room_id, NOTICES.get(notice, ""))
+        return await show_room(request, room_id, NOTICES.get(notice, ""))
 
     @router.post("/rooms/{room_id}/proposals/{proposal_id}/vote", name="web-room-vote")
     async def vote(request: Request, room_id: str, proposal_id: str) -> Response:
@@ -348,17 +474,31 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
         if not token:
             return RedirectResponse(ROOMS, status_code=303)
         if not _same_origin(request):
-            return await _page(request, room_id, error="That vote was not sent from this "
-                                                       "site; nothing was recorded.", status=403)
+            return await show_room(request, room_id, error="That vote was not sent from this "
+                                                           "site; nothing was recorded.",
+                                   status=403)
         form = await request.form()
         choice = str(form.get("vote", ""))
         if choice not in ("accept", "reject"):
-            return await _page(request, room_id, error="Choose accept or reject.", status=400)
-        base = f"/rooms/{quote(room_id, safe='')}/proposals/{quote(proposal_id, safe='')}"
+            return await show_room(request, room_id, error="Choose accept or reject.",
+                                   status=400)
+        if not (_ID_RE.fullmatch(room_id) and _ID_RE.fullmatch(proposal_id)):
+            return await show_room(request, room_id, error="No such proposal.", status=404)
+        base = f"/rooms/{room_id}/proposals/{proposal_id}"
         try:
             async with Api(request, token) as api:
                 me = await api.call("GET", "/me")
                 proposal = await api.call("GET", base)
+                own = None
+                if choice == "accept":
+                    answer = await api.call("POST", f"/rooms/{room_id}/evaluate",
+                                            {"choices": proposal["choices"]})
+                    own = answer.get("own")
+                warning = vote_warnings(proposal, own)[choice]
+                if warning and form.get("confirmed") != "1":
+                    # Without the page's script (which asks first), ask here.
+                    return await show_room(request, room_id, status=409, pending_vote={
+                        "proposal": proposal, "vote": choice, "message": warning})
                 party = (me.get("member") or {}).get("party_id")
                 mine = next((v for v in proposal["votes"] if v["party_id"] == party), None)
                 if mine is None:
@@ -367,8 +507,10 @@ def room_routes(router: APIRouter, settings: object | None) -> None:
                     await api.call("PUT", f"{base}/votes/me",
                                    {"vote": choice, "expected_version": mine["version"]})
         except ApiError as exc:
-            return await _page(request, room_id, error=f"The vote was not recorded: "
-                                                       f"{exc.detail}.",
-                               status=exc.status if 400 <= exc.status < 500 else 502)
-        return RedirectResponse(_room_url(room_id, choice), status_code=303,
+            return await show_room(request, room_id, error=f"The vote was not recorded: "
+                                                           f"{exc.detail}.",
+                                   status=exc.status if 400 <= exc.status < 500 else 502)
+        # Back to the proposal voted on, not the top of a long page.
+        return RedirectResponse(_room_url(room_id, choice) + f"#proposal-{proposal_id}",
+                                status_code=303,
                                 headers={"Cache-Control": "no-store", **SECURITY_HEADERS})

@@ -142,6 +142,21 @@ def _proposal_public(p: Proposal, votes: list[Vote], scenario: Scenario,
                           waiting_for=waiting, rule=scenario.ratification.describe())
 
 
+def _with_reject_hint(out: ProposalPublic, scenario: Scenario, caller: Principal
+                      ) -> ProposalPublic:
+    """Set ``reject_ends_it`` for a party: would its reject decide the proposal as rejected?
+
+    Computed from the votes the caller is shown only (in a sealed room, its own), any
+    other party counting as accepting, so the hint reveals nothing the caller cannot see.
+    """
+    if caller.is_party and caller.party_id and out.status == ProposalStatus.OPEN:
+        votes = {v.party_id: v.vote for v in out.votes}
+        votes[caller.party_id] = "reject"
+        out.reject_ends_it = (_decide(scenario, votes, out.choices)
+                              == ProposalStatus.REJECTED.value)
+    return out
+
+
 def _shown_votes(room: Room, p: Proposal, votes: list[Vote], caller: Principal) -> list[Vote]:
     """In a room with sealed votes, an open proposal shows only the caller's own vote."""
     if room.sealed_votes and p.status == ProposalStatus.OPEN:
@@ -209,7 +224,8 @@ def list_proposals(room_id: RoomId, state: State,
     out = []
     for p in proposals:
         mine = [v for v in votes if v.proposal_id == p.id]
-        out.append(_proposal_public(p, mine, s, _shown_votes(room, p, mine, caller)))
+        out.append(_with_reject_hint(
+            _proposal_public(p, mine, s, _shown_votes(room, p, mine, caller)), s, caller))
     return out
 
 
@@ -225,7 +241,8 @@ def get_proposal(room_id: RoomId, proposal_id: ObjectIdPath, response: Response,
     s = compiled_for(state.scenarios, session, room).scenario
     response.headers["ETag"] = etag(p.version)
     votes = repo.votes_on(session, [p.id])
-    return _proposal_public(p, votes, s, _shown_votes(room, p, votes, caller))
+    return _with_reject_hint(_proposal_public(p, votes, s, _shown_votes(room, p, votes, caller)),
+                             s, caller)
 
 
 def _open_proposal(session: Session, room: Room, proposal_id: str) -> Proposal:

@@ -158,7 +158,9 @@
       update();
     });
     form.addEventListener("submit", function (ev) {
-      if (ev.submitter && ev.submitter.hasAttribute("data-reset")) { return; }
+      // Loading a draft, or leaving for another page (data-leave: "propose in my room").
+      if (ev.submitter && (ev.submitter.hasAttribute("data-reset") ||
+                           ev.submitter.hasAttribute("data-leave"))) { return; }
       ev.preventDefault();
       update();
     });
