@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from accord.app import api
 from accord.app.whatif import Adjustment, adjusted, param_range
-from accord.model import ScenarioError
+from accord.model import Plan, ScenarioError
 
 S = api.load("ukraine-2025")
 PLAN = "us-28-point"
@@ -79,3 +79,15 @@ def test_out_of_range_is_refused(change: Adjustment, says: str) -> None:
         api.what_if(S, PLAN, {"UA": change})
     with pytest.raises(ScenarioError):
         api.what_if(S, PLAN, {"XX": Adjustment(reservation=0.5)})
+
+
+def test_soft_red_lines_are_set_aside_with_the_certain_ones() -> None:
+    soft = S.preferences["RU"].red_line_odds
+    assert soft, "Russia's withdrawal condition is a soft red line"
+    (issue, option), _ = next(iter(soft.items()))
+    plan = Plan("freeze", {**S.complete(S.plan(PLAN)), issue: option})
+    (plain,) = api.evaluate(S, plan, dominance=False).plans
+    assert f"{issue}.{option}" in plain.outcome("RU").red_lines_hit
+    (moved,) = api.what_if(S, plan, {"RU": Adjustment(red_lines=False)},
+                           dominance=False).plans
+    assert not moved.outcome("RU").red_lines_hit

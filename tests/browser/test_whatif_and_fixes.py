@@ -49,6 +49,7 @@ def test_sliders_re_evaluate_the_draft(web: Browser) -> None:
 
 
 def test_sliders_work_without_javascript(web: Browser) -> None:
+    # Russia's red lines include soft ones: setting them aside drops both kinds
     page = web.goto(f"/web/scenarios/{UA}/plan?base=us-28-point&r.RU=0.5&rl.RU=off")
     assert _cell(page, "RU", 1) == "0.500"
     assert page.locator("details.party-what-if[data-party=RU]").get_attribute("open") is not None
@@ -61,18 +62,21 @@ def test_compare_says_why_parties_refuse(web: Browser) -> None:
     ua = table.locator("tr[data-party=UA] td").first.inner_text()  # the 28-point draft
     assert "refuses" in ua and "red line on 21. Territory" in ua
     assert "below its reservation by" in ua
-    broken = table.locator("tr.linkages td").nth(1).inner_text()  # the Geneva revision
-    assert "NATO enlargement" in broken and "excludes" in broken
-    assert "incomplete" in table.locator("thead th").nth(4).inner_text().lower()
+    # the second edition's drafts break no linkage (tests/web/test_compare_reasons.py shows
+    # one that does); the European 12-point plan leaves three points unaddressed
+    assert table.locator("tr.linkages td").all_inner_texts() == ["none"] * 4
+    page = web.goto(f"/web/scenarios/{UA}/compare?draft=us-28-point&draft=europe-12-point")
+    table = page.locator("#outcome-table")
+    assert "incomplete" in table.locator("thead th").nth(2).inner_text().lower()
     summary = page.locator("details.incomplete summary").first.inner_text()
-    assert "sets 8 of 27 points" in summary
+    assert "sets 24 of 27 points" in summary
 
 
 def test_the_plan_editor_calls_a_partial_draft_incomplete(web: Browser) -> None:
-    page = web.goto(f"/web/scenarios/{UA}/plan?base=us-ukraine-20-point")
+    page = web.goto(f"/web/scenarios/{UA}/plan?base=europe-12-point")
     note = page.locator("#incomplete").inner_text()
-    assert "is an incomplete draft" in note and "sets 8 of 27 points" in note
-    assert "1. Ukraine's sovereignty" in note  # a missing point, by its title
+    assert "is an incomplete draft" in note and "sets 24 of 27 points" in note
+    assert "7. NATO membership" in note  # a missing point, by its title
     page = web.goto(f"/web/scenarios/{UA}/plan?base=us-28-point")
     assert page.locator("#incomplete").count() == 0
 
@@ -80,13 +84,14 @@ def test_the_plan_editor_calls_a_partial_draft_incomplete(web: Browser) -> None:
 def test_assumptions_are_grouped_and_filterable(web: Browser) -> None:
     page = web.goto(f"/web/scenarios/{UA}")
     groups = page.locator("#assumptions-table tbody[data-group]")
-    assert groups.count() == 5  # four parties and the linkages
+    assert groups.count() == 5  # four parties (Ukraine's voters with Ukraine) and the linkages
     rows = page.locator("#assumptions-table tr[data-kind]")
     total = rows.count()
     assert "UA" not in rows.first.locator("td").first.inner_text()  # labels, not ids
     page.select_option("#af-kind", "reservation")
-    assert page.locator("#af-count").inner_text() == f"4 of {total} shown"
-    assert page.locator("#assumptions-table tr[data-kind]:visible").count() == 4
+    # four parties and one domestic constituent (Ukraine's voters)
+    assert page.locator("#af-count").inner_text() == f"5 of {total} shown"
+    assert page.locator("#assumptions-table tr[data-kind]:visible").count() == 5
     page.select_option("#af-kind", "")
     page.fill("#af-text", "nuclear plant")
     page.wait_for_function("() => !document.querySelector('#af-count').textContent"

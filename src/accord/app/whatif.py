@@ -74,8 +74,10 @@ def _adjust(prefs: Preferences, change: Adjustment) -> Preferences:
     reservation = prefs.reservation
     if change.reservation is not None:
         reservation = _moved(reservation, float(change.reservation), f"{where}.reservation")
-    return dataclasses.replace(prefs, weights=weights, reservation=reservation,
-                               red_lines=prefs.red_lines if change.red_lines else frozenset())
+    if not change.red_lines:  # soft ones too: their odds go with them
+        return dataclasses.replace(prefs, weights=weights, reservation=reservation,
+                                   red_lines=frozenset(), red_line_odds={})
+    return dataclasses.replace(prefs, weights=weights, reservation=reservation)
 
 
 def adjusted(scenario: Scenario, changes: Mapping[str, Adjustment]) -> Scenario:

@@ -119,11 +119,13 @@ def frontier_chart(party_ids: Sequence[str], frontier: NDArray[np.float64], x: s
         "width": 420, "height": 340,
         # the legends stand at the right: room for a wider font than the renderer measures
         "padding": {**PADDING, "right": 110},
+        # an empty layer would still be drawn as an unlabelled graphic: leave it out
         "layer": [
             {"data": {"values": points},
              "mark": {"type": "point", "filled": True, "size": 28, "opacity": 0.75,
                       "cursor": "pointer"},
              "encoding": enc},
+        ] * bool(points) + [
             {"data": {"values": marks},
              "mark": {"type": "point", "filled": True, "size": 140, "opacity": 1,
                       "stroke": "#222", "strokeWidth": 0.8, "cursor": "pointer"},
