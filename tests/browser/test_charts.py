@@ -14,16 +14,30 @@ FRONTIER = "#chart-frontier"
 
 
 def test_frontier_chart_has_a_legend_and_tooltips(web: Browser) -> None:
+    page = web.goto(f"/web/scenarios/{HARBOUR}/analysis?x=FC&y=TC")
+    legend = " ".join(page.locator(f"{FRONTIER} .role-legend").all_text_contents())
+    for words in ("Pareto-optimal package", "Nash", "Kalai"):
+        assert words in legend, words
+    page.locator(f"{FRONTIER} .layer_0_marks path").first.hover(force=True)
+    tip = page.locator("#vg-tooltip-element")
+    tip.wait_for(state="visible")
+    assert "utility of FC" in tip.inner_text() and "plan editor" in tip.inner_text()
+    web.assert_local()
+    web.assert_no_errors()
+
+
+def test_inadmissible_drafts_are_drawn_and_explained(web: Browser) -> None:
+    # ukraine-2025 (second edition) has no admissible package: no frontier layer at all,
+    # and every draft crosses a red line, so each is drawn as such and the caption says why
     page = web.goto(f"/web/scenarios/{UA}/analysis")
     legend = " ".join(page.locator(f"{FRONTIER} .role-legend").all_text_contents())
-    for words in ("Pareto-optimal package", "US–Russia 28-point draft", "Nash",
-                  "draft crossing a red line or linkage"):
+    for words in ("US–Russia 28-point draft", "draft crossing a red line or linkage"):
         assert words in legend, words
-    # the 28-point draft crosses red lines: the caption says so
+    assert "Pareto-optimal package" not in legend
     caption = page.locator(f"{FRONTIER} figcaption").inner_text()
+    assert "No admissible package exists" in caption
     assert "is not admissible (crosses" in caption
-    # the named packages are drawn last, over the frontier's dots
-    page.locator(f"{FRONTIER} .layer_1_marks path").first.hover(force=True)
+    page.locator(f"{FRONTIER} .layer_0_marks path").first.hover(force=True)
     tip = page.locator("#vg-tooltip-element")
     tip.wait_for(state="visible")
     assert "utility of UA" in tip.inner_text() and "not admissible" in tip.inner_text()
