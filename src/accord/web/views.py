@@ -485,8 +485,9 @@ def _concepts(ws: Workspace, name: str) -> tuple[list[ConceptRow], str]:
         try:
             result = ws.solution(name, concept)
         except NoAgreementError:
-            rests = " ".join(f"{describe(ws.get(name).scenario, o).capitalize()}."
-                             for o in api.openings(ws.get(name).scenario))
+            sentences = (describe(ws.get(name).scenario, o)
+                         for o in api.openings(ws.get(name).scenario))
+            rests = " ".join(f"{x[:1].upper()}{x[1:]}." for x in sentences)
             return [], ("No admissible package gives every party its reservation: there is "
                         "no zone of agreement, so no Nash, Kalai–Smorodinsky, egalitarian "
                         "or welfare package." + (f" What this rests on: {rests}" if rests
