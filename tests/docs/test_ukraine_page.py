@@ -70,4 +70,9 @@ def test_no_single_assumption_flips_russia_on_the_e3_text_or_december(plan: str)
 def test_no_zone_of_agreement_at_the_nominal_values() -> None:
     # headline 1: the solver finds no admissible package that every party accepts
     result = runner.invoke(app, ["solve", "ukraine-2025", "--json"])
-    assert result.exit_code == 2 and "no admissible package" in result.output
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["solutions"] == [] and "no admissible package" in answer["no_agreement"]
+    # and what it rests on: each of the two territorial conditions, relaxed alone, opens a zone
+    assert {(o["kind"], o["who"]) for o in answer["openings"] if o["opens"]} == {
+        ("soft red lines", "RU"), ("constituent", "UA-voters")}

@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 
 from accord.app import api
+from accord.app.openings import describe
 from accord.app.results import FrontierResult, SolveResult, package_differences
 from accord.cli.common import console, emit_json, guarded, load
-from accord.model import Scenario
+from accord.model import NoAgreementError, Scenario
 
 ScenarioArg = Annotated[str, typer.Argument(help="A bundled scenario name or a file path.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
@@ -49,7 +50,19 @@ def solve(
     solved as mixed-integer programs with HiGHS and reported optimal only when proven.
     """
     s = load(scenario)
-    sols = api.solve_all(s, [c.value for c in concept] if concept else None)
+    try:
+        sols = api.solve_all(s, [c.value for c in concept] if concept else None)
+    except NoAgreementError as exc:
+        # an answer, not an error: say what it rests on (each structural assumption relaxed)
+        found = api.openings(s)
+        if as_json:
+            emit_json({"scenario": s.id, "solutions": [], "no_agreement": str(exc),
+                       "openings": [o.to_dict() for o in found]})
+            return
+        console.print(f"no zone of agreement: {exc}", highlight=False)
+        for o in found:
+            console.print(f"  {describe(s, o)}", highlight=False, markup=False)
+        return
     if as_json:
         emit_json({"scenario": s.id, "solutions": [x.to_dict() for x in sols]})
         return
