@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from accord.app.catalog import bundled_names
-from accord.web.routes import web_router
-from accord.web.workspace import Workspace
+from tests.web.clients import workbench_client
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = FastAPI()
-    app.include_router(web_router(workspace=Workspace(samples=50)))
-    with TestClient(app) as c:
-        yield c
+    yield from workbench_client()
 
 
 def test_the_index_links_every_bundled_scenario(client: TestClient) -> None:

@@ -8,24 +8,19 @@ from collections.abc import Iterator
 from html import unescape
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from accord.app import api
 from accord.report.tornado import flips_rows
-from accord.web.routes import web_router
 from accord.web.views import plan_from_query
-from accord.web.workspace import Workspace
+from tests.web.clients import workbench_client
 
 UA = "ukraine-2025"
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = FastAPI()
-    app.include_router(web_router(workspace=Workspace([UA], samples=50)))
-    with TestClient(app) as c:
-        yield c
+    yield from workbench_client([UA])
 
 
 def _flips_table(html: str) -> list[list[str]]:

@@ -6,21 +6,15 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from accord.web.routes import web_router
 from accord.web.simulate import protocols_for
-from accord.web.workspace import Workspace
+from tests.web.clients import workbench_client
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = FastAPI()
-    app.include_router(web_router(workspace=Workspace(["harbour-teaching", "ukraine-2025"],
-                                                      samples=50)))
-    with TestClient(app) as c:
-        yield c
+    yield from workbench_client(["harbour-teaching", "ukraine-2025"])
 
 
 def test_bilateral_protocol_is_offered_only_to_two_parties() -> None:
