@@ -27,6 +27,7 @@ from accord.model import (
     fixed,
 )
 from accord.solve import concepts
+from accord.solve.concepts import THRESHOLD
 from accord.solve.errors import NoAgreementError
 from accord.solve.frontier import pareto_frontier
 from accord.solve.improve import post_settlement
@@ -193,9 +194,12 @@ def test_zopa_counts_and_acceptance_match_brute_force(s: Scenario) -> None:
         int(t.admissible.sum()), int(accepted.sum()), int(accepted.sum()))
 
 
+# threshold 0: the solver works on the dominated-option reduction of the space
+@pytest.mark.parametrize("threshold", [THRESHOLD, 0], ids=["whole-space", "reduced-space"])
 @SETTINGS
 @given(two_level(), st.sampled_from(CONCEPTS), st.sampled_from(["enumeration", "milp"]))
-def test_every_concept_matches_brute_force(s: Scenario, name: str, method: str) -> None:
+def test_every_concept_matches_brute_force(threshold: int, s: Scenario, name: str,
+                                           method: str) -> None:
     t = truth(s)
     d = t.reservation
     u = t.utilities[t.admissible]
@@ -203,9 +207,9 @@ def test_every_concept_matches_brute_force(s: Scenario, name: str, method: str) 
     solve = getattr(concepts, name)
     if not len(u):
         with pytest.raises(NoAgreementError):
-            solve(t.tables, method=method)
+            solve(t.tables, method=method, threshold=threshold)
         return
-    sol = solve(t.tables, method=method)
+    sol = solve(t.tables, method=method, threshold=threshold)
     assert sol.proven, sol
     assert abs(sol.objective - reference(u, d, name)) <= 1e-9
     k = int(np.flatnonzero((t.packages == sol.package).all(axis=1))[0])
@@ -393,26 +397,6 @@ def test_dominated_option_reduction_keeps_the_frontier_and_every_gate(s: Scenari
         assert np.array_equal(_pareto(block.utilities), _pareto(full))
     else:
         assert len(block) == 0
-
-
-@SETTINGS
-@given(two_level(), st.sampled_from(CONCEPTS), st.sampled_from(["enumeration", "milp"]))
-def test_concepts_on_the_reduced_space_match_brute_force(s: Scenario, name: str,
-                                                         method: str) -> None:
-    t = truth(s)
-    d = t.reservation
-    u = t.utilities[t.admissible]
-    u = u[(u >= d - TOL).all(axis=1)]
-    solve = getattr(concepts, name)
-    if not len(u):
-        with pytest.raises(NoAgreementError):
-            solve(t.tables, method=method, threshold=0)
-        return
-    sol = solve(t.tables, method=method, threshold=0)
-    assert sol.proven
-    assert abs(sol.objective - reference(u, d, name)) <= 1e-9
-    k = int(np.flatnonzero((t.packages == sol.package).all(axis=1))[0])
-    assert t.admissible[k]
 
 
 @SETTINGS
