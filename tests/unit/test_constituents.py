@@ -13,7 +13,7 @@ from accord.analysis.evaluate import evaluate_plan
 from accord.cli import app
 from accord.formats.file_model import json_schema
 from accord.formats.scenario_file import dump_scenario, loads_scenario
-from accord.model import Constituent, FileFormatError, Plan
+from accord.model import Constituent, FileFormatError, Plan, UnknownIdError
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "two-level.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -35,6 +35,9 @@ def test_constituents_are_not_parties_at_the_table() -> None:
     assert not voters.always and s.constituents[1].always
     assert s.constituents_of("B") == (s.constituents[1],)
     assert s.consulted(voters, {"land": "swap"}) and not s.consulted(voters, {"land": "keep"})
+    assert s.title_of("A-voters") == "Alpha's voters" and s.title_of("B") == "Beta"
+    with pytest.raises(UnknownIdError):
+        s.title_of("nobody")
 
 
 def test_round_trip_and_schema() -> None:

@@ -53,10 +53,9 @@ _REF = re.compile(r"^(?P<party>\S+) (?:(?P<kind>weight|value if broken|value|res
 
 def _title(scenario: Scenario, pid: str) -> str:
     """A party's title, or ``Constituent (of Party)`` for a domestic constituent."""
-    for c in scenario.constituents:
-        if c.id == pid:
-            return f"{c.title} (of {scenario.party(c.parent).title})"
-    return scenario.party(pid).title
+    parent = next((c.parent for c in scenario.constituents if c.id == pid), None)
+    title = scenario.title_of(pid)
+    return title if parent is None else f"{title} (of {scenario.title_of(parent)})"
 
 
 def _point(scenario: Scenario, issue_id: str) -> str:

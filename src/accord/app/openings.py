@@ -65,13 +65,6 @@ class Opening:
                 "choices": {p: self.choices[p] for p in r.points} if self.opens else {}}
 
 
-def _title(s: Scenario, pid: str) -> str:
-    for c in s.constituents:
-        if c.id == pid:
-            return c.title
-    return s.party(pid).title
-
-
 def relaxations(s: Scenario) -> list[Relaxation]:
     """Each structural assumption the nominal analysis makes, relaxed alone."""
     out = []
@@ -82,7 +75,7 @@ def relaxations(s: Scenario) -> list[Relaxation]:
         new = replace(prefs, red_lines=prefs.red_lines - set(prefs.red_line_odds),
                       red_line_odds={})
         n = len(prefs.red_line_odds)
-        what = (f"{_title(s, pid)}'s soft red line{'s' if n > 1 else ''} "
+        what = (f"{s.title_of(pid)}'s soft red line{'s' if n > 1 else ''} "
                 f"({n} option{'s' if n > 1 else ''}, held with probability "
                 f"{' or '.join(odds)}) do{'' if n > 1 else 'es'} not hold")
         points = tuple(sorted({i for i, _ in prefs.red_line_odds}, key=s.issue_index))

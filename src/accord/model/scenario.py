@@ -109,6 +109,13 @@ class Scenario:
             f"no party {party_id!r} (parties: {', '.join(self.party_ids)})", "parties"
         )
 
+    def title_of(self, member_id: str) -> str:
+        """The title of a party at the table or of a domestic constituent."""
+        for c in self.constituents:
+            if c.id == member_id:
+                return c.title
+        return self.party(member_id).title
+
     def party_index(self, party_id: str) -> int:
         """Position of ``party_id``."""
         return self.parties.index(self.party(party_id))

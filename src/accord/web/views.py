@@ -292,8 +292,7 @@ def _blocker_title(s: Scenario, blocker: str) -> str:
     party, _, constituent = blocker.partition("/")
     if not constituent:
         return s.party(party).title
-    title = next(c.title for c in s.constituents if c.id == constituent)
-    return f"{s.party(party).title} ({title})"
+    return f"{s.party(party).title} ({s.title_of(constituent)})"
 
 
 # ------------------------------------------------------------------ comparison
