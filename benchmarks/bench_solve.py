@@ -140,9 +140,14 @@ def frontier_and_nash_negmas(tables: Tables) -> tuple[float, np.ndarray, np.ndar
 
 
 def frontier_and_nash_accord(tables: Tables) -> tuple[float, np.ndarray, np.ndarray, bool]:
+    # a fresh problem each run (as NegMAS gets its ufuns ready-made): nothing a previous
+    # run computed and kept on the problem (Problem.memo) is reused across runs; within
+    # one run the Nash scan reuses the frontier's enumeration, as NegMAS's nash_points
+    # reuses its frontier
+    problem = dataclasses.replace(as_problem(tables))
     t0 = time.perf_counter()
-    front = pareto_frontier(tables, individually_rational=True)
-    sol = concepts.nash(tables)
+    front = pareto_frontier(problem, individually_rational=True)
+    sol = concepts.nash(problem)
     seconds = time.perf_counter() - t0
     return seconds, front.utilities, sol.utilities, front.exact and sol.proven
 

@@ -40,7 +40,7 @@ def _brute_skyline(u: np.ndarray, keep: str) -> list[int]:
 
 
 @SETTINGS
-@given(st.integers(1, 5), st.integers(1, 120), st.integers(0, 2**32 - 1),
+@given(st.integers(1, 5), st.integers(1, 400), st.integers(0, 2**32 - 1),
        st.sampled_from(["one", "all"]), st.booleans())
 def test_skyline_matches_brute_force(p, n, seed, keep, ties):
     rng = np.random.default_rng(seed)
@@ -91,12 +91,35 @@ def test_pairwise_skyline_of_few_rows_equals_the_sorted_one(p, n, seed, keep, ti
 
     rng = np.random.default_rng(seed)
     u = rng.integers(0, 4, (n, p)).astype(float) if ties else rng.random((n, p))
-    groups = rng.integers(0, 3, n)
-    small = skyline(u, keep=keep, groups=groups)
-    saved = enumerate_module._SMALL
+    for groups in (rng.integers(0, 3, n), None):
+        small = skyline(u, keep=keep, groups=groups)
+        saved = enumerate_module._SMALL
+        enumerate_module._SMALL = 0
+        try:
+            large = skyline(u, keep=keep, groups=groups)
+            large_by_index = skyline(u, keep=keep, groups=groups, order="index")
+        finally:
+            enumerate_module._SMALL = saved
+        assert small.tolist() == large.tolist()
+        small_by_index = skyline(u, keep=keep, groups=groups, order="index")
+        assert small_by_index.tolist() == large_by_index.tolist() == sorted(small.tolist())
+
+
+@SETTINGS
+@given(st.integers(3, 5), st.integers(1, 400), st.integers(0, 2**32 - 1),
+       st.sampled_from(["one", "all"]), st.booleans(), st.booleans())
+def test_bitset_and_block_skylines_agree_with_brute_force(p, n, seed, keep, ties, bitset):
+    """The bitset path (large skylines) and the block filter give the brute-force answer."""
+    import accord.solve.enumerate as enumerate_module
+
+    rng = np.random.default_rng(seed)
+    u = rng.integers(0, 4, (n, p)).astype(float) if ties else rng.random((n, p))
+    saved = enumerate_module._BITSET_SHARE, enumerate_module._SMALL
+    # bitset: after the first block whatever survived; otherwise never
+    enumerate_module._BITSET_SHARE = 0.0 if bitset else 2.0
     enumerate_module._SMALL = 0
     try:
-        large = skyline(u, keep=keep, groups=groups)
+        got = skyline(u, keep=keep)
     finally:
-        enumerate_module._SMALL = saved
-    assert small.tolist() == large.tolist()
+        enumerate_module._BITSET_SHARE, enumerate_module._SMALL = saved
+    assert sorted(got.tolist()) == _brute_skyline(u, keep)

@@ -14,8 +14,10 @@ terms that can never pay (or pay nothing) are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+_T = TypeVar("_T")
 
 #: Batches up to this size are evaluated with a single gather.
 _SMALL = 64
@@ -82,6 +86,21 @@ class Problem:
     gates: Gates | None = None
     _scalar: dict[int, _Scalar] = field(init=False, repr=False, compare=False,
                                         default_factory=dict)
+    _memo: dict[Hashable, object] = field(init=False, repr=False, compare=False,
+                                          default_factory=dict)
+
+    def memo(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()``, computed once per ``key`` for this problem and kept.
+
+        For small results that several engines derive from the same problem (the pruned
+        frontier candidates that the frontier and every concept scan). The problem is
+        immutable, so a result never goes stale; ``make`` must return something its
+        callers do not modify (arrays are best marked read-only). Two threads asking at
+        once may both compute it; either result is kept, and they are equal.
+        """
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
 
     @property
     def sizes(self) -> IntArray:
@@ -109,16 +128,24 @@ class Problem:
         return self.layout.size
 
     def allowed_options(self, issue: int) -> IntArray:
-        """Option positions of ``issue`` that cross no red line."""
-        lo = int(self.offsets[issue])
-        return np.flatnonzero(self.allowed[lo:lo + int(self.sizes[issue])]).astype(np.int64)
+        """Option positions of ``issue`` that cross no red line (a read-only array)."""
+        return self._allowed_per_issue[issue]
 
-    @property
+    @cached_property
+    def _allowed_per_issue(self) -> tuple[IntArray, ...]:
+        out = []
+        for lo, size in zip(self.offsets.tolist(), self.sizes.tolist(), strict=True):
+            options = np.flatnonzero(self.allowed[lo:lo + size]).astype(np.int64)
+            options.setflags(write=False)
+            out.append(options)
+        return tuple(out)
+
+    @cached_property
     def allowed_space_size(self) -> int:
         """Number of packages that cross no red line (linkages not checked)."""
         n = 1
-        for i in range(self.n_issues):
-            n *= int(self.allowed_options(i).shape[0])
+        for options in self._allowed_per_issue:
+            n *= int(options.shape[0])
         return n
 
     def raw(self, packages: IntArray) -> FloatArray:

@@ -146,15 +146,16 @@ class _Run:
         good for each concept, and strictly better for its tie-break). When the pruned
         frontier enumeration of :func:`accord.solve.frontier.frontier_candidates` is cheap
         (no terms or linkages and at most four parties, or two parties and few terms and
-        linkages), only its candidates (the frontier and a few dominated packages) are
-        scanned; otherwise every package is.
+        linkages), only its candidates are scanned: one package per Pareto-optimal
+        vector, computed once per problem and shared with
+        :func:`~accord.solve.frontier.pareto_frontier`; otherwise every package is.
         """
         pr = self.problem
         items = len(pr.interactions) + len(pr.links)
         cheap = (items == 0 and pr.n_parties <= 4) or (pr.n_parties <= 2
                                                         and items <= pr.n_issues)
         if cheap and not self.exclude and pr.gates is None:
-            ids, util = frontier_candidates(pr, self.d - EPS)
+            ids, util = frontier_candidates(pr, self.d - EPS, prune=True)
             if not ids.shape[0]:
                 raise NoAgreementError(self._no_agreement())
             return ids, util

@@ -256,11 +256,17 @@ def _dense_rank(values: FloatArray) -> IntArray:
     return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 
-def _dominated_by(cu: FloatArray, cg: IntArray, bu: FloatArray, bg: IntArray) -> BoolArray:
-    """``(len(cu), len(bu))``: row ``i`` of ``cu`` is ``>=`` row ``j`` of ``bu`` everywhere."""
-    dom: BoolArray = cg[:, None] == bg[None, :]
-    for k in range(cu.shape[1]):
+def _dominated_by(cu: FloatArray, cg: IntArray | None, bu: FloatArray, bg: IntArray | None
+                  ) -> BoolArray:
+    """``(len(cu), len(bu))``: row ``i`` of ``cu`` is ``>=`` row ``j`` of ``bu`` everywhere.
+
+    With groups, also in the same group.
+    """
+    dom: BoolArray = cu[:, 0, None] >= bu[None, :, 0]
+    for k in range(1, cu.shape[1]):
         dom &= cu[:, k, None] >= bu[None, :, k]
+    if cg is not None and bg is not None:
+        dom &= cg[:, None] == bg[None, :]
     return dom
 
 
@@ -268,37 +274,103 @@ _BLOCK = 128
 _UPPER = np.triu(np.ones((_BLOCK, _BLOCK), dtype=bool), 1)
 
 
-def _sfs(u: FloatArray, g: IntArray, fchunk: int = 2048) -> BoolArray:
-    """Sort-filter skyline on distinct rows sorted so that dominators come first."""
+def _sfs(u: FloatArray, g: IntArray | None, fchunk: int = 4096) -> BoolArray:
+    """Sort-filter skyline on distinct rows sorted so that dominators come first.
+
+    ``g``: group labels, or ``None`` when every row is in one group. Columns are held
+    transposed (one contiguous row per party), and each block of rows is compared with
+    the rows kept so far in growing chunks, strongest first, narrowing to the rows still
+    alive after each chunk.
+    """
     n, p = u.shape
     block, upper = _BLOCK, _UPPER
+    ut = np.ascontiguousarray(u.T)
     kept = np.zeros(n, dtype=bool)
-    fu = np.empty((n, p))
+    fu = np.empty((p, n))
     fg = np.empty(n, dtype=np.int64)
     k = 0
     for s in range(0, n, block):
-        bu, bg = u[s:s + block], g[s:s + block]
-        alive = np.ones(bu.shape[0], dtype=bool)
-        c, step = 0, 32
-        while c < k:
-            idx = np.flatnonzero(alive)
-            if idx.size == 0:
-                break
+        if s == block and g is None and n <= _BITSET_MAX and k >= _BITSET_SHARE * block:
+            # most of the strongest rows survive: a large skyline, where comparing every
+            # pair at once in bitsets beats filtering block by block
+            return _bitset_skyline(u)
+        bu = ut[:, s:s + block]
+        bg = None if g is None else g[s:s + block]
+        idx = np.arange(bu.shape[1])
+        cu, cg = bu, bg
+        c, step = 0, 64
+        while c < k and idx.size:
             end = min(k, c + step)
-            dom = _dominated_by(fu[c:end], fg[c:end], bu[idx], bg[idx])
-            alive[idx[dom.any(axis=0)]] = False
+            dom = _dominated_t(fu[:, c:end], None if g is None else fg[c:end], cu, cg)
+            hit = dom.any(axis=0)
+            if hit.any():
+                idx = idx[~hit]
+                cu = bu[:, idx]
+                cg = None if bg is None else bg[idx]
             c, step = end, min(fchunk, step * 4)
-        idx = np.flatnonzero(alive)
         if idx.size > 1:
-            dom = _dominated_by(bu[idx], bg[idx], bu[idx], bg[idx])
+            dom = _dominated_t(cu, cg, cu, cg)
             dom &= upper[:idx.size, :idx.size]
-            alive[idx[dom.any(axis=0)]] = False
-        kept[s:s + bu.shape[0]] = alive
-        m = int(alive.sum())
-        fu[k:k + m] = bu[alive]
-        fg[k:k + m] = bg[alive]
+            idx = idx[~dom.any(axis=0)]
+        kept[s + idx] = True
+        m = idx.size
+        fu[:, k:k + m] = bu[:, idx]
+        if bg is not None:
+            fg[k:k + m] = bg[idx]
         k += m
     return kept
+
+
+#: Largest ``n`` for :func:`_bitset_skyline` (``P`` bitsets of ``n * n`` bits).
+_BITSET_MAX = 2048
+#: Share of the first block surviving above which :func:`_sfs` turns to the bitsets.
+_BITSET_SHARE = 0.75
+
+
+def _bitset_skyline(u: FloatArray) -> BoolArray:
+    """Skyline mask of distinct rows (one group) by bitsets of the rows at least as good.
+
+    For each column, sort the rows by decreasing value; the rows at least as good as row
+    ``i`` in that column are a prefix of that order (up to the end of ``i``'s ties),
+    so a running OR of one-bit rows gives each row's set as a bitset. The AND over
+    the columns is the set of rows at least as good as ``i`` everywhere: ``i`` itself and,
+    rows being distinct, the rows that dominate it.
+    """
+    n, p = u.shape
+    words = (n + 63) >> 6
+    rows = np.arange(n)
+    word = rows >> 6
+    bit = np.left_shift(np.uint64(1), (rows & 63).astype(np.uint64))
+    both = np.zeros((n, words), dtype=np.uint64)
+    for c in range(p):
+        col = u[:, c]
+        order = np.argsort(-col, kind="stable")
+        values = col[order]
+        # sorted position -> last position of its run of equal values
+        last = np.where(np.append(values[1:] != values[:-1], True), rows, n)
+        last = np.minimum.accumulate(last[::-1])[::-1]
+        prefix = np.zeros((n, words), dtype=np.uint64)
+        prefix[rows, word[order]] = bit[order]
+        np.bitwise_or.accumulate(prefix, axis=0, out=prefix)
+        at_least = np.empty_like(prefix)
+        at_least[order] = prefix[last]
+        if c == 0:
+            both = at_least
+        else:
+            both &= at_least
+    both[rows, word] &= ~bit
+    return np.asarray(~both.any(axis=1), dtype=bool)
+
+
+def _dominated_t(cu: FloatArray, cg: IntArray | None, bu: FloatArray, bg: IntArray | None
+                 ) -> BoolArray:
+    """:func:`_dominated_by` on transposed ``(P, n)`` arrays."""
+    dom: BoolArray = cu[0, :, None] >= bu[0, None, :]
+    for k in range(1, cu.shape[0]):
+        dom &= cu[k, :, None] >= bu[k, None, :]
+    if cg is not None and bg is not None:
+        dom &= cg[:, None] == bg[None, :]
+    return dom
 
 
 def _pivot_filter(u: FloatArray, g: IntArray, n_pivots: int = 48,
@@ -341,7 +413,8 @@ def _skyline_unique(u: FloatArray, g: IntArray) -> BoolArray:
         alive = _pivot_filter(u, g)
     idx = np.flatnonzero(alive)
     kept = np.zeros(n, dtype=bool)
-    kept[idx[_sfs(u[idx], g[idx])]] = True
+    one_group = not first[1:].any()
+    kept[idx[_sfs(u[idx], None if one_group else g[idx])]] = True
     return kept
 
 
@@ -362,21 +435,24 @@ def _sort_keys(pts: FloatArray) -> list[FloatArray]:
     return keys
 
 
-def _small_skyline(pts: FloatArray, g: IntArray, keep: Keep) -> IntArray:
+def _small_skyline(pts: FloatArray, g: IntArray | None, keep: Keep) -> IntArray:
     """Skyline of a few rows by comparing every pair (same result as the sorted path)."""
     n = pts.shape[0]
-    a, b = pts[:, None, :], pts[None, :, :]
-    # ge[i, j]: row i >= row j everywhere, in the same group
-    ge = (a >= b).all(axis=2) & (g[:, None] == g[None, :])
-    out = ~(ge & (a > b).any(axis=2)).any(axis=0)
+    # ge[i, j]: row i >= row j everywhere (and in the same group); gt: somewhere greater
+    ge = _dominated_by(pts, g, pts, g)
+    gt = pts[:, 0, None] > pts[None, :, 0]
+    for k in range(1, pts.shape[1]):
+        gt |= pts[:, k, None] > pts[None, :, k]
+    out = ~(ge & gt).any(axis=0)
     if keep == "one":
         # of equal rows, only the first (lowest index) stays
-        out &= ~(ge & ge.T & _EARLIER[:n, :n]).any(axis=0)
+        out &= ~(ge & ~gt & _EARLIER[:n, :n]).any(axis=0)
     return np.flatnonzero(out).astype(np.int64)
 
 
 def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None = None,
-            resolution: float = 0.0) -> IntArray:
+            resolution: float = 0.0, order: Literal["sorted", "index"] = "sorted"
+            ) -> IntArray:
     """Indices of the Pareto-optimal rows of ``points`` (maximisation).
 
     Row ``a`` dominates row ``b`` when ``a >= b`` in every column and ``a != b``. With
@@ -399,7 +475,9 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
            the grouped running maximum exact). More columns: drop rows strictly dominated
            by a few high-sum pivots, then filter the rest in sorted blocks against the
            rows kept so far (strongest first, in growing chunks, so that most rows fall
-           at the first few) and against earlier rows of the block.
+           at the first few) and against earlier rows of the block. When most of the
+           first block survives (a large skyline) and at most 2,048 rows form one group,
+           compare every pair at once in bitsets instead (:func:`_bitset_skyline`).
         4. ``keep="one"``: return one index per distinct Pareto-optimal vector (the lowest
            index among equal rows); ``keep="all"``: return every row whose vector is
            Pareto-optimal, ties and duplicates included.
@@ -409,9 +487,11 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
         keep: ``"one"`` or ``"all"`` (see step 4).
         groups: optional ``(n,)`` integer group labels.
         resolution: compare values rounded to multiples of this (0: exact).
+        order: ``"sorted"``: the indices in the order of step 1; ``"index"``: in
+            increasing order (the same set, without the final sort of step 1's order).
 
     Returns:
-        Indices into ``points``, in the order of step 1.
+        Indices into ``points``.
     """
     pts = np.asarray(points, dtype=np.float64)
     if pts.ndim != 2:
@@ -425,14 +505,17 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
     if resolution > 0:
         pts = np.rint(pts / resolution)
     if p >= 3 and n * n * p <= _SMALL:
-        idx = _small_skyline(pts, g, keep)
-        return np.asarray(idx[np.lexsort([*_sort_keys(pts[idx]), g[idx]])], dtype=np.int64)
-    order = np.lexsort([*_sort_keys(pts), g])
-    su, sg = pts[order], g[order]
+        idx = _small_skyline(pts, None if groups is None else g, keep)
+        if order == "index":
+            return idx
+        keys = _sort_keys(pts[idx])
+        return np.asarray(idx[np.lexsort(keys if groups is None else [*keys, g[idx]])],
+                          dtype=np.int64)
+    keys = _sort_keys(pts)
+    perm = np.lexsort(keys if groups is None else [*keys, g])
+    su, sg = pts[perm], g[perm]
     new = np.ones(n, dtype=bool)
     new[1:] = (su[1:] != su[:-1]).any(axis=1) | (sg[1:] != sg[:-1])
     kept = _skyline_unique(su[new], sg[new])
-    if keep == "one":
-        return np.asarray(order[new][kept], dtype=np.int64)
-    run = np.cumsum(new) - 1
-    return np.asarray(order[kept[run]], dtype=np.int64)
+    out = perm[new][kept] if keep == "one" else perm[kept[np.cumsum(new) - 1]]
+    return np.asarray(np.sort(out) if order == "index" else out, dtype=np.int64)

@@ -170,7 +170,8 @@ class _Pareto:
                                                                      dtype=np.int64))
         else:
             groups = np.unique(cols, axis=0, return_inverse=True)[1].reshape(-1)
-        keep = np.sort(skyline(node.raw, keep="one", groups=groups, resolution=RESOLUTION))
+        keep = skyline(node.raw, keep="one", groups=groups, resolution=RESOLUTION,
+                       order="index")
         return _Node(node.issues, node.ids[keep], node.raw[keep], cols[keep], node.items)
 
     def combine(self, a: _Node, b: _Node, prune: bool = True) -> _Node:
@@ -285,8 +286,25 @@ def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bo
 
     Steps 1-4 of :func:`exhaustive_frontier`, then the floor; every Pareto-optimal vector
     is among them. Without ``prune`` the last combination is not pruned, so dominated
-    packages may remain: enough for a concept that only takes a maximum over them.
+    packages may remain. With ``prune`` the result (read-only arrays) is kept on the
+    problem (:meth:`~accord.analysis.problem.Problem.memo`) and computed once per floor.
     """
+    if prune:
+        # the pruned candidates are small (one package per frontier vector and few more):
+        # kept on the problem, so that the frontier and the concepts share one enumeration
+        key = ("frontier_candidates", None if floor is None else floor.tobytes())
+        return problem.memo(key, lambda: _readonly(*_candidates(problem, floor, True)))
+    return _candidates(problem, floor, False)
+
+
+def _readonly(ids: IntArray, util: FloatArray) -> tuple[IntArray, FloatArray]:
+    ids.setflags(write=False)
+    util.setflags(write=False)
+    return ids, util
+
+
+def _candidates(problem: Problem, floor: FloatArray | None, prune: bool
+                ) -> tuple[IntArray, FloatArray]:
     if any(problem.allowed_options(i).shape[0] == 0 for i in range(problem.n_issues)):
         return np.zeros(0, np.int64), np.zeros((0, problem.n_parties))
     if problem.gates is not None:
@@ -298,7 +316,7 @@ def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bo
             ok = (util >= floor).all(axis=1)
             ids, util = ids[ok], util[ok]
         if prune:
-            sel = np.sort(skyline(util, keep="one", resolution=RESOLUTION))
+            sel = skyline(util, keep="one", resolution=RESOLUTION, order="index")
             ids, util = ids[sel], util[sel]
         return ids, util
     dp = _Pareto(problem, floor)

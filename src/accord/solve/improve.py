@@ -173,7 +173,7 @@ def post_settlement(
         count = int(mask.sum())
         ids, gains = block.ids[mask], gains[mask]
         if pareto_only and ids.shape[0]:
-            keep = np.sort(skyline(gains, resolution=RESOLUTION))
+            keep = skyline(gains, resolution=RESOLUTION, order="index")
             ids, gains = ids[keep], gains[keep]
         scores, order = _scores(gains, rank_by)
         order = order[:limit]
@@ -234,7 +234,7 @@ def _milp(problem: Problem, t: IntArray, base: FloatArray, rank_by: RankBy, limi
     pk = np.stack(packages) if packages else np.zeros((0, problem.n_issues), np.int64)
     gains = problem.evaluate(pk) - base
     if pareto_only:
-        keep = np.sort(skyline(gains, resolution=RESOLUTION))
+        keep = skyline(gains, resolution=RESOLUTION, order="index")
         pk, gains = pk[keep], gains[keep]
     scores, order = _scores(gains, rank_by)
     found = _describe(problem, t, base, pk[order], scores[order])
