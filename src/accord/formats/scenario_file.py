@@ -9,6 +9,7 @@ exist, numbers in range) complete the validation. Every failure is a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -138,7 +139,13 @@ _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@functools.lru_cache(maxsize=16)
 def _parse(text: str, name: str) -> tuple[Any, _LineMap]:
+    """The document's data and its line map.
+
+    Kept for the last few texts (the bundled scenarios are read again by every command,
+    page and room): callers only read the data, never change it.
+    """
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except RecursionError:  # the pure-Python parser
