@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.analysis import reference
 from accord.analysis.evaluate import evaluate_packages, evaluate_plan
 from accord.analysis.tables import compile_scenario
-from accord.model import EPS, Form, Scenario
+from accord.model import EPS, Form, Plan, Scenario
 
 from .strategies import scenarios
 
@@ -87,6 +88,31 @@ def test_not_dominated_means_no_admissible_package_dominates(s: Scenario) -> Non
     assert ev.pareto_dominated == bool(dominating.any())
     if ev.dominance.by is not None:
         assert dominating[np.flatnonzero((pk == np.array(ev.dominance.by)).all(axis=1))[0]]
+
+
+@SETTINGS
+@given(scenarios(max_issues=3))
+def test_the_apis_dominance_is_the_brute_force_answer(s: Scenario) -> None:
+    """``accord.evaluate`` decides dominance on the shared frontier enumeration: the same
+    answer, and a dominating package with the same largest total gain, as walking every
+    package (:func:`accord.analysis.dominance.dominance`), for each plan and for no deal."""
+    from accord.app import api
+
+    tables = compile_scenario(s)
+    plans = [*s.plans, Plan("nothing", {}, no_deal=True)]
+    got = api.evaluate(s, plans).plans
+    for plan, ev in zip(plans, got, strict=True):
+        brute = evaluate_plan(s, plan, tables)
+        assert ev.dominance.method == brute.dominance.method == "enumeration"
+        assert ev.pareto_dominated == brute.pareto_dominated
+        if brute.dominance.gains is not None:
+            assert ev.dominance.gains is not None and ev.dominance.by is not None
+            assert sum(ev.dominance.gains) == pytest.approx(sum(brute.dominance.gains),
+                                                            abs=1e-9)
+            target = np.array([o.utility for o in ev.parties])
+            u = tables.utilities(np.array([ev.dominance.by]))[0]
+            assert bool(tables.admissible(np.array([ev.dominance.by]))[0])
+            np.testing.assert_allclose(u - target, ev.dominance.gains, atol=1e-12)
 
 
 @SETTINGS

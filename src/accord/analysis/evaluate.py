@@ -272,7 +272,9 @@ def _constituents(scenario: Scenario, tables: Tables, package: NDArray[np.int64]
 
 
 def evaluate_all(scenario: Scenario, plans: list[Plan] | None = None,
-                 tables: Tables | None = None) -> list[PlanEvaluation]:
+                 tables: Tables | None = None, *,
+                 dominance_limit: int = ENUMERATION_LIMIT) -> list[PlanEvaluation]:
     """Evaluate the given plans (default: every named plan) with one set of tables."""
     tables = tables or compile_scenario(scenario)
-    return [evaluate_plan(scenario, p, tables) for p in (plans or list(scenario.plans))]
+    return [evaluate_plan(scenario, p, tables, dominance_limit=dominance_limit)
+            for p in (plans or list(scenario.plans))]

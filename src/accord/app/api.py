@@ -32,6 +32,7 @@ from accord.analysis.lineage import draft_tree as _draft_tree
 from accord.analysis.lineage import has_lineage, revision_steps
 from accord.analysis.lint import lint as find_smells
 from accord.analysis.ratify import ratified
+from accord.analysis.space import ENUMERATION_LIMIT
 from accord.analysis.tables import Tables, compile_scenario
 from accord.app.catalog import resolve, source_of
 from accord.app.openings import Opening, opening, relaxations
@@ -268,7 +269,25 @@ def _plans(s: Scenario, plan: PlanLike | Sequence[PlanLike] | None) -> list[Plan
 
 
 def _solver_dominance(s: Scenario, t: Tables, e: PlanEvaluation) -> Dominance:
-    """Dominance beyond enumeration: post-settlement MILP, or egalitarian for "no deal"."""
+    """Dominance decided exactly by the solver.
+
+    Up to the enumeration limit, over the exhaustive (pruned) frontier enumeration, which
+    the frontier and the concepts share (the dominating package with the largest total
+    gain, as :func:`accord.analysis.dominance.dominance` finds by brute force); beyond it,
+    by the post-settlement MILP, or egalitarian for "no deal".
+    """
+    size = t.layout.size
+    if size <= ENUMERATION_LIMIT:
+        from accord.solve.frontier import dominating
+
+        target = (t.reservation[0] if e.plan.no_deal
+                  else np.array([o.utility for o in e.parties], dtype=np.float64))
+        found = dominating(t.problem(0), target)
+        if found is None:
+            return Dominance(False, None, None, "enumeration", size)
+        package, utilities = found
+        return Dominance(True, tuple(int(k) for k in package),
+                         tuple(float(g) for g in utilities - target), "enumeration", size)
     if e.plan.no_deal:
         try:
             sol = _solution(s, "egalitarian")
@@ -306,10 +325,8 @@ def evaluate(scenario: ScenarioLike, plan: PlanLike | Sequence[PlanLike] | None 
     plans = _plans(s, plan)
     if not dominance:
         return Evaluation(s, tuple(evaluate_plan(s, p, t, dominance_limit=0) for p in plans))
-    for e in evaluate_all(s, plans, t):
-        if e.dominance.dominated is None:
-            e = replace(e, dominance=_solver_dominance(s, t, e))
-        out.append(e)
+    for e in evaluate_all(s, plans, t, dominance_limit=0):
+        out.append(replace(e, dominance=_solver_dominance(s, t, e)))
     return Evaluation(s, tuple(out))
 
 

@@ -34,7 +34,8 @@ from accord.solve.reduce import compact, without_dominated
 
 Method = Literal["auto", "enumeration", "epsilon-constraint", "weighted-sums"]
 
-__all__ = ["Frontier", "exhaustive_frontier", "frontier_candidates", "pareto_frontier"]
+__all__ = ["Frontier", "dominating", "exhaustive_frontier", "frontier_candidates",
+           "pareto_frontier"]
 
 _CHUNK = 1 << 18
 
@@ -295,6 +296,32 @@ def frontier_candidates(problem: Problem, floor: FloatArray | None, *, prune: bo
         key = ("frontier_candidates", None if floor is None else floor.tobytes())
         return problem.memo(key, lambda: _readonly(*_candidates(problem, floor, True)))
     return _candidates(problem, floor, False)
+
+
+def dominating(problem: Problem, target: FloatArray) -> tuple[IntArray, FloatArray] | None:
+    """The admissible package dominating ``target`` with the largest total gain, if any.
+
+    Dominating: every party at least at ``target`` (within ``EPS``) and one above it by
+    more than ``EPS``. Such a package can always be had on the frontier (a package that
+    dominates it dominates ``target`` too, with a larger total gain), so only the pruned
+    frontier candidates are scanned (computed once per problem and shared with the
+    frontier and the concepts), each re-evaluated with :meth:`Problem.evaluate`.
+
+    Returns:
+        ``(package, utilities)`` or ``None`` when nothing dominates ``target``.
+    """
+    target = np.asarray(target, dtype=np.float64).reshape(-1)
+    ids, _ = frontier_candidates(problem, None, prune=True)
+    if not ids.shape[0]:
+        return None
+    packages = problem.layout.decode(ids)
+    util = problem.evaluate(packages)
+    ok = (util >= target - EPS).all(axis=1) & (util > target + EPS).any(axis=1)
+    if not ok.any():
+        return None
+    rows = np.flatnonzero(ok)
+    k = int(rows[np.argmax((util[rows] - target).sum(axis=1))])
+    return packages[k], util[k]
 
 
 def _readonly(ids: IntArray, util: FloatArray) -> tuple[IntArray, FloatArray]:
