@@ -33,8 +33,10 @@ lint: $(VENV)/.stamp-test
 system-deps:
 	bash scripts/system-deps.sh
 
+# The suite runs on every core (at most 4 workers; pytest-xdist), each worker with its own
+# PostgreSQL cluster, test server and Chromium; `pytest` alone runs it in one process.
 test: $(VENV)/.stamp-test system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist worksteal
 
 # Every benchmark, each beside its reference measured in the same run (about 15 minutes).
 bench: $(VENV)/.stamp-test system-deps
