@@ -7,6 +7,7 @@ run ``scripts/system-deps.sh``; they are never skipped.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ from sqlalchemy import update
 
 from accord.service.app import create_app
 from accord.service.settings import Settings
+from accord.store.db import migrate, open_database
 from accord.store.tables import ApiToken
 from accord.store.throwaway import PostgresUnavailable, ThrowawayPostgres, free_port
 
@@ -43,8 +45,53 @@ def pg_cluster() -> Iterator[ThrowawayPostgres]:
     pg.stop()
 
 
+def _migrate(url: str) -> None:
+    db = open_database(url)
+    try:
+        migrate(db)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session (copied for each test)."""
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: ThrowawayPostgres) -> str:
+    """A PostgreSQL database migrated to head once per session (the template of each test's)."""
+    name = "accord_template"
+    _migrate(pg_cluster.create_database(name))
+    return name
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each kind, its schema already at head.
+
+    A copy of a database migrated once per session: the same schema the migrations make
+    (tests/store/test_schema.py migrates empty databases, :func:`empty_db_url`), without
+    running them again for every test.
+    """
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        for suffix in ("", "-wal", "-shm"):
+            side = template.with_name(template.name + suffix)
+            if side.exists():
+                shutil.copyfile(side, tmp_path / f"accord.db{suffix}")
+        return f"sqlite:///{tmp_path}/accord.db"
+    pg: ThrowawayPostgres = request.getfixturevalue("pg_cluster")
+    return pg.create_database(f"t_{uuid.uuid4().hex[:16]}",
+                              template=request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database of each kind (no schema)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/accord.db"
     pg: ThrowawayPostgres = request.getfixturevalue("pg_cluster")

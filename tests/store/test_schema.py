@@ -19,8 +19,8 @@ from accord.store.db import (
 from accord.store.tables import Base
 
 
-def test_migrations_create_exactly_the_models(db_url: str) -> None:
-    db = open_database(db_url)
+def test_migrations_create_exactly_the_models(empty_db_url: str) -> None:
+    db = open_database(empty_db_url)
     try:
         assert not has_schema(db) and current_revision(db) is None
         migrate(db)

@@ -117,13 +117,14 @@ class ThrowawayPostgres:
         """The SQLAlchemy URL of a database in this cluster."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
-        """Create a database; return its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create a database (a copy of database ``template`` if given); return its URL."""
         import psycopg
 
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
     def stop(self) -> None:
