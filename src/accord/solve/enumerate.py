@@ -438,15 +438,13 @@ def _sort_keys(pts: FloatArray) -> list[FloatArray]:
 def _small_skyline(pts: FloatArray, g: IntArray | None, keep: Keep) -> IntArray:
     """Skyline of a few rows by comparing every pair (same result as the sorted path)."""
     n = pts.shape[0]
-    # ge[i, j]: row i >= row j everywhere (and in the same group); gt: somewhere greater
+    # ge[i, j]: row i >= row j everywhere (and in the same group); with ge.T also, the
+    # rows are equal, else row i dominates row j
     ge = _dominated_by(pts, g, pts, g)
-    gt = pts[:, 0, None] > pts[None, :, 0]
-    for k in range(1, pts.shape[1]):
-        gt |= pts[:, k, None] > pts[None, :, k]
-    out = ~(ge & gt).any(axis=0)
+    out = ~(ge & ~ge.T).any(axis=0)
     if keep == "one":
         # of equal rows, only the first (lowest index) stays
-        out &= ~(ge & ~gt & _EARLIER[:n, :n]).any(axis=0)
+        out &= ~(ge & ge.T & _EARLIER[:n, :n]).any(axis=0)
     return np.flatnonzero(out).astype(np.int64)
 
 
@@ -501,16 +499,18 @@ def skyline(points: FloatArray, *, keep: Keep = "one", groups: IntArray | None =
         return np.zeros(0, dtype=np.int64)
     if p == 0:
         return np.arange(n if keep == "all" else 1, dtype=np.int64)
-    g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    g = None if groups is None else np.asarray(groups, dtype=np.int64)
     if resolution > 0:
         pts = np.rint(pts / resolution)
     if p >= 3 and n * n * p <= _SMALL:
-        idx = _small_skyline(pts, None if groups is None else g, keep)
+        idx = _small_skyline(pts, g, keep)
         if order == "index":
             return idx
         keys = _sort_keys(pts[idx])
-        return np.asarray(idx[np.lexsort(keys if groups is None else [*keys, g[idx]])],
+        return np.asarray(idx[np.lexsort(keys if g is None else [*keys, g[idx]])],
                           dtype=np.int64)
+    if g is None:
+        g = np.zeros(n, dtype=np.int64)
     keys = _sort_keys(pts)
     perm = np.lexsort(keys if groups is None else [*keys, g])
     su, sg = pts[perm], g[perm]
