@@ -290,10 +290,6 @@ def _sfs(u: FloatArray, g: IntArray | None, fchunk: int = 4096) -> BoolArray:
     fg = np.empty(n, dtype=np.int64)
     k = 0
     for s in range(0, n, block):
-        if s == block and g is None and n <= _BITSET_MAX and k >= _BITSET_SHARE * block:
-            # most of the strongest rows survive: a large skyline, where comparing every
-            # pair at once in bitsets beats filtering block by block
-            return _bitset_skyline(u)
         bu = ut[:, s:s + block]
         bg = None if g is None else g[s:s + block]
         idx = np.arange(bu.shape[1])
@@ -323,7 +319,9 @@ def _sfs(u: FloatArray, g: IntArray | None, fchunk: int = 4096) -> BoolArray:
 
 #: Largest ``n`` for :func:`_bitset_skyline` (``P`` bitsets of ``n * n`` bits).
 _BITSET_MAX = 2048
-#: Share of the first block surviving above which :func:`_sfs` turns to the bitsets.
+#: Number of strongest rows whose own skyline decides between the bitsets and blocks.
+_PROBE = 64
+#: Share of those rows in their own skyline above which the bitsets are used.
 _BITSET_SHARE = 0.75
 
 
@@ -341,10 +339,10 @@ def _bitset_skyline(u: FloatArray) -> BoolArray:
     rows = np.arange(n)
     word = rows >> 6
     bit = np.left_shift(np.uint64(1), (rows & 63).astype(np.uint64))
-    both = np.zeros((n, words), dtype=np.uint64)
+    both = np.empty((0, words), dtype=np.uint64)
     for c in range(p):
         col = u[:, c]
-        order = np.argsort(-col, kind="stable")
+        order = np.argsort(col)[::-1]  # decreasing (the order within ties is immaterial)
         values = col[order]
         # sorted position -> last position of its run of equal values
         last = np.where(np.append(values[1:] != values[:-1], True), rows, n)
@@ -352,12 +350,12 @@ def _bitset_skyline(u: FloatArray) -> BoolArray:
         prefix = np.zeros((n, words), dtype=np.uint64)
         prefix[rows, word[order]] = bit[order]
         np.bitwise_or.accumulate(prefix, axis=0, out=prefix)
-        at_least = np.empty_like(prefix)
-        at_least[order] = prefix[last]
+        at = np.empty(n, dtype=np.int64)
+        at[order] = last  # row -> the prefix row of its last tie
         if c == 0:
-            both = at_least
+            both = prefix[at]
         else:
-            both &= at_least
+            both &= prefix[at]
     both[rows, word] &= ~bit
     return np.asarray(~both.any(axis=1), dtype=bool)
 
@@ -414,6 +412,11 @@ def _skyline_unique(u: FloatArray, g: IntArray) -> BoolArray:
     idx = np.flatnonzero(alive)
     kept = np.zeros(n, dtype=bool)
     one_group = not first[1:].any()
+    if one_group and _PROBE < n <= _BITSET_MAX and _small_skyline(
+            u[:_PROBE], None, "all").shape[0] >= _BITSET_SHARE * _PROBE:
+        # most of the strongest rows survive among themselves: a large skyline, where
+        # comparing every pair at once in bitsets beats filtering block by block
+        return _bitset_skyline(u)
     kept[idx[_sfs(u[idx], None if one_group else g[idx])]] = True
     return kept
 

@@ -221,10 +221,12 @@ class _Pareto:
             part = _Node(issues, ids[ok], raw[ok], cols[ok], open_items)
             # unpruned only while the whole product fits in one chunk (bounded memory)
             parts.append(self.prune(part) if prune or a.ids.shape[0] * m > _CHUNK else part)
+        if len(parts) == 1:
+            return parts[0]
         node = _Node(issues, np.concatenate([p.ids for p in parts]),
                      np.concatenate([p.raw for p in parts]),
                      np.concatenate([p.cols for p in parts]), open_items)
-        return self.prune(node) if len(parts) > 1 and prune else node
+        return self.prune(node) if prune else node
 
     def build(self, order: list[int], prune: bool = True) -> _Node:
         """The node of ``order``'s issues (with ``prune=False``, the root is not pruned)."""
