@@ -101,6 +101,7 @@ def test_every_flip_of_ukraine_2025_really_flips() -> None:
     assert seen > 0
 
 
+@pytest.mark.long
 @SETTINGS
 @given(ranged_scenarios())
 def test_flips_are_real_and_complete_on_random_scenarios(s: Scenario) -> None:

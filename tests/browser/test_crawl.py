@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlencode, urljoin, urlparse
 
 import httpx
+import pytest
 
 from tests.browser.conftest import Server
 
@@ -100,6 +101,7 @@ def _queries(form: Form) -> list[list[tuple[str, str]]]:
     return out
 
 
+@pytest.mark.long
 def test_menu_pages_and_their_options_never_answer_5xx(server: Server) -> None:
     seen: set[str] = set()
     tried: set[tuple[str, tuple[str, ...]]] = set()

@@ -43,6 +43,7 @@ def _stayed(web: Browser) -> bool:
     return bool(web.page.evaluate("window.__stayed === true"))
 
 
+@pytest.mark.long
 def test_a_whole_mediation_in_the_browser(new_browser: Callable[..., Browser],
                                           server: Server) -> None:
     if not server.has_service:

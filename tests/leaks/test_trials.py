@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from .helpers import make_trial
 TRIALS = 1000
 
 
+@pytest.mark.long
 def test_thousand_random_trials_never_name_a_wrong_recipient() -> None:
     rng = random.Random(20251120)
     false_matches = 0

@@ -273,6 +273,7 @@ def test_cli_report_bad_input_exits_2(args: list[str], tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.long
 def test_cli_demo(tmp_path: Path) -> None:
     out = tmp_path / "demo.html"
     result = runner.invoke(app, ["demo", "-o", str(out), "--samples", "300"])

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from accord.store.throwaway import free_port
 from tests.service.conftest import SCENARIO, Api, auth, join, run_cli
@@ -62,6 +63,7 @@ class Server:
         self.log.close()
 
 
+@pytest.mark.long
 def test_sigkill_mid_write_loop_loses_no_acknowledged_write(db_url: str,
                                                            tmp_path: Path) -> None:
     token_file = tmp_path / "admin-token"

@@ -68,6 +68,7 @@ def _runner(api: Api, world: World, strategy: Any, checks: list[Any], method: st
     return run
 
 
+@pytest.mark.long
 def test_fuzz_every_operation(app: FastAPI, api: Api, world: World) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []

@@ -27,6 +27,7 @@ def shell_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", HOWTO.read_text(encoding="utf-8"), re.S)
 
 
+@pytest.mark.long
 def test_every_shell_block_of_the_how_to_runs(tmp_path: Path) -> None:
     for tool in ("curl", "jq", "bash"):
         if shutil.which(tool) is None:
