@@ -90,6 +90,10 @@ class Layout:
 
     def decode(self, ids: IntArray) -> IntArray:
         """Packages ``(m, n_issues)`` with the given ids ``(m,)``."""
+        if self._strides is not None or self.size < 2**63:
+            column = np.asarray(ids, dtype=np.int64).reshape(-1, 1)
+            return np.asarray((column // self.strides) % self.sizes, dtype=np.int64)
+        # place values past 63 bits: peel the digits off one issue at a time
         rem = np.asarray(ids, dtype=np.int64).reshape(-1).copy()
         out = np.empty((rem.shape[0], self.n_issues), dtype=np.int64)
         for i in range(self.n_issues - 1, -1, -1):

@@ -147,7 +147,7 @@ class _Pareto:
         mask = link.mask_a if link.issue_a == issue else link.mask_b
         return mask[options]
 
-    def leaf(self, issue: int) -> _Node:
+    def leaf(self, issue: int, prune: bool = True) -> _Node:
         pr = self.pr
         options = pr.allowed_options(issue)
         items = tuple(k for k, s in enumerate(self.item_issues) if issue in s)
@@ -156,8 +156,8 @@ class _Pareto:
         raw = pr.util[pr.offsets[issue] + options]
         if issue == self.first:
             raw = raw + pr.base
-        return self.prune(_Node(frozenset({issue}), options * self.stride[issue], raw, cols,
-                                items))
+        node = _Node(frozenset({issue}), options * self.stride[issue], raw, cols, items)
+        return self.prune(node) if prune else node
 
     def prune(self, node: _Node) -> _Node:
         """Drop partial packages dominated by one with the same indicator columns."""
@@ -228,14 +228,20 @@ class _Pareto:
                      np.concatenate([p.cols for p in parts]), open_items)
         return self.prune(node) if prune else node
 
-    def build(self, order: list[int], prune: bool = True) -> _Node:
+    def build(self, order: list[int], prune: bool = True, root: bool = True) -> _Node:
         """The node of ``order``'s issues (with ``prune=False``, the root is not pruned)."""
         if self.first < 0:
             self.first = order[0]
         if len(order) == 1:
-            return self.leaf(order[0])
+            # below the root, with two parties and no indicator columns, the parent's sweep
+            # (a sort) prunes the leaf's rows as cheaply as the leaf would; with more
+            # parties it pays to prune here
+            later = (not root and self.pr.n_parties < 3
+                     and not any(order[0] in s for s in self.item_issues))
+            return self.leaf(order[0], prune and not later)
         half = len(order) // 2
-        return self.combine(self.build(order[:half]), self.build(order[half:]), prune)
+        return self.combine(self.build(order[:half], root=False),
+                            self.build(order[half:], root=False), prune)
 
 
 def exhaustive_frontier(problem: Problem, keep: Keep, floor: FloatArray | None) -> tuple[
