@@ -258,13 +258,14 @@ def _dense_rank(values: FloatArray) -> IntArray:
 
 def _dominated_by(cu: FloatArray, cg: IntArray | None, bu: FloatArray, bg: IntArray | None
                   ) -> BoolArray:
-    """``(len(cu), len(bu))``: row ``i`` of ``cu`` is ``>=`` row ``j`` of ``bu`` everywhere.
+    """``(n, m)``: column ``i`` of ``cu`` is ``>=`` column ``j`` of ``bu`` everywhere.
 
-    With groups, also in the same group.
+    Both are transposed, ``(P, n)`` and ``(P, m)`` (one contiguous row per party). With
+    groups, also in the same group.
     """
-    dom: BoolArray = cu[:, 0, None] >= bu[None, :, 0]
-    for k in range(1, cu.shape[1]):
-        dom &= cu[:, k, None] >= bu[None, :, k]
+    dom: BoolArray = cu[0, :, None] >= bu[0, None, :]
+    for k in range(1, cu.shape[0]):
+        dom &= cu[k, :, None] >= bu[k, None, :]
     if cg is not None and bg is not None:
         dom &= cg[:, None] == bg[None, :]
     return dom
@@ -297,7 +298,7 @@ def _sfs(u: FloatArray, g: IntArray | None, fchunk: int = 4096) -> BoolArray:
         c, step = 0, 64
         while c < k and idx.size:
             end = min(k, c + step)
-            dom = _dominated_t(fu[:, c:end], None if g is None else fg[c:end], cu, cg)
+            dom = _dominated_by(fu[:, c:end], None if g is None else fg[c:end], cu, cg)
             hit = dom.any(axis=0)
             if hit.any():
                 idx = idx[~hit]
@@ -305,7 +306,7 @@ def _sfs(u: FloatArray, g: IntArray | None, fchunk: int = 4096) -> BoolArray:
                 cg = None if bg is None else bg[idx]
             c, step = end, min(fchunk, step * 4)
         if idx.size > 1:
-            dom = _dominated_t(cu, cg, cu, cg)
+            dom = _dominated_by(cu, cg, cu, cg)
             dom &= upper[:idx.size, :idx.size]
             idx = idx[~dom.any(axis=0)]
         kept[s + idx] = True
@@ -358,17 +359,6 @@ def _bitset_skyline(u: FloatArray) -> BoolArray:
             both &= prefix[at]
     both[rows, word] &= ~bit
     return np.asarray(~both.any(axis=1), dtype=bool)
-
-
-def _dominated_t(cu: FloatArray, cg: IntArray | None, bu: FloatArray, bg: IntArray | None
-                 ) -> BoolArray:
-    """:func:`_dominated_by` on transposed ``(P, n)`` arrays."""
-    dom: BoolArray = cu[0, :, None] >= bu[0, None, :]
-    for k in range(1, cu.shape[0]):
-        dom &= cu[k, :, None] >= bu[k, None, :]
-    if cg is not None and bg is not None:
-        dom &= cg[:, None] == bg[None, :]
-    return dom
 
 
 def _pivot_filter(u: FloatArray, g: IntArray, n_pivots: int = 48,
@@ -443,7 +433,8 @@ def _small_skyline(pts: FloatArray, g: IntArray | None, keep: Keep) -> IntArray:
     n = pts.shape[0]
     # ge[i, j]: row i >= row j everywhere (and in the same group); with ge.T also, the
     # rows are equal, else row i dominates row j
-    ge = _dominated_by(pts, g, pts, g)
+    cols = np.ascontiguousarray(pts.T)
+    ge = _dominated_by(cols, g, cols, g)
     out = ~(ge & ~ge.T).any(axis=0)
     if keep == "one":
         # of equal rows, only the first (lowest index) stays
